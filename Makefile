@@ -1,0 +1,38 @@
+# Two commands: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test test-unit test-e2e setup db browser clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(INSTALLED)
+
+setup: $(INSTALLED)
+
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browser:
+	@bash scripts/ensure-chromium.sh
+
+test: setup browser
+	$(PY) -m pytest
+
+test-unit: setup
+	$(PY) -m pytest tests
+
+test-e2e: setup browser
+	$(PY) -m pytest e2e
+
+clean:
+	rm -rf $(VENV) instance e2e-artifacts .pytest_cache

@@ -1,0 +1,168 @@
+"""End-to-end harness: the real app in its own server process, a real SMTP server, real Chromium.
+
+- `live_server`: a migrated, seeded app on a free loopback port with its own temp database,
+  index, uploads and instance folders; it sends mail to `smtp_server`.
+- `smtp_server`: aiosmtpd on loopback; `smtp_server.wait_for(to=..., subject=...)` returns a mail.
+- `page` / `no_js_page`: a fresh browser context (JavaScript on / off) on the live server.
+Failures leave a screenshot in e2e-artifacts/ (CI prints the folder).
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.mailbox import free_port, running_smtp_server
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "e2e-artifacts"
+CHROMIUM = os.environ.get("PROVIDERDESK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    with running_smtp_server() as mailbox:
+        yield mailbox
+
+
+# --- server -----------------------------------------------------------------------------------
+
+@dataclass
+class LiveServer:
+    url: str
+    root: Path
+    env: dict
+    log_path: Path
+
+    def flask(self, *args: str) -> subprocess.CompletedProcess:
+        """Run a `flask --app wsgi` command against the server's database."""
+        return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                              env=self.env, capture_output=True, text=True, check=True)
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log_path.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, smtp_server):
+    root = tmp_path_factory.mktemp("live")
+    port = free_port()
+    env = {
+        **os.environ,
+        "PROVIDERDESK_ENV": "development",
+        "SECRET_KEY": "e2e-secret-key",
+        "INSTANCE_DIR": str(root),
+        "DATABASE_URL": f"sqlite:///{root / 'e2e.sqlite3'}",
+        "INDEX_DIR": str(root / "index"),
+        "UPLOAD_DIR": str(root / "uploads"),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_server.port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = LiveServer(url=f"http://127.0.0.1:{port}", root=root, env=env,
+                        log_path=root / "server.log")
+    server.flask("db", "upgrade")
+    server.flask("seed-demo")
+    log_file = server.log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",
+         "--port", str(port), "--no-reload", "--no-debugger"],
+        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_listening(port, process, server.log_path)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log_file.close()
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (apt-get install chromium) "
+                    "or set PROVIDERDESK_CHROMIUM", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _save_failure_screenshot(request, page: Page) -> None:
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.html").write_text(page.content())
+    except Exception as exc:  # noqa: BLE001 - a screenshot must never hide the real failure
+        print(f"could not save screenshot: {exc}")
+
+
+def _new_page(browser, live_server, request, java_script_enabled: bool):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=java_script_enabled,
+                                  locale="en-US", timezone_id="America/New_York")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    _save_failure_screenshot(request, page)
+    context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    yield from _new_page(browser, live_server, request, java_script_enabled=True)
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, request):
+    yield from _new_page(browser, live_server, request, java_script_enabled=False)

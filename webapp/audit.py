@@ -1,0 +1,25 @@
+"""Audit trail: who viewed or changed which record, when, from where. No PHI: ids only."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from webapp.extensions import db
+from webapp.models import AuditEvent
+
+
+def record(action: str, *, user_id: int | None, object_type: str | None = None,
+           object_id: str | int | None = None, remote_addr: str | None = None) -> AuditEvent:
+    """Add an audit row to the current transaction (the caller commits)."""
+    event = AuditEvent(action=action, user_id=user_id, object_type=object_type,
+                       object_id=None if object_id is None else str(object_id),
+                       remote_addr=remote_addr)
+    db.session.add(event)
+    return event
+
+
+def record_request(action: str, object_type: str | None = None, object_id: str | int | None = None):
+    """Audit from a view: the signed-in user and the client address of this request."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return record(action, user_id=user_id, object_type=object_type, object_id=object_id,
+                  remote_addr=request.remote_addr)

@@ -1,0 +1,13 @@
+from flask_login import current_user, login_required
+
+from webapp.blueprints.main import bp
+from webapp.blueprints.providers.services import active_providers
+from webapp.blueprints.queues.services import visible_queues
+from webapp.htmx import render_page
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_page("main/home.html", providers=active_providers(current_user),
+                       queues=visible_queues(current_user))

@@ -1,0 +1,100 @@
+"""People who sign in: provider office staff, office administrators, plan agents and admins."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.clock import utcnow_naive
+from webapp.extensions import db
+from webapp.models.types import enum_column
+
+
+class Role(str, enum.Enum):
+    STAFF = "staff"
+    LOCAL_OFFICE_ADMIN = "loa"
+    AGENT = "agent"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "staff": "Staff",
+            "loa": "Local Office Administrator",
+            "agent": "Support agent",
+            "admin": "Administrator",
+        }[self.value]
+
+
+class UserStatus(str, enum.Enum):
+    PENDING = "pending"  # registered, waiting for approval or credentials
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+agent_queues = Table(
+    "agent_queue",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("queue_id", ForeignKey("queue.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Queue(db.Model):
+    """A support work queue (Claims Inquiry, Grievance and Appeals, ...)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    agents: Mapped[list["User"]] = relationship(secondary=agent_queues, back_populates="queues")
+
+    def __repr__(self) -> str:
+        return f"<Queue {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # System-assigned, shown in the profile; "ZCS" + 5 digits like the SPARCS portal.
+    user_code: Mapped[str] = mapped_column(String(8), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None]
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    status: Mapped[UserStatus] = mapped_column(enum_column(UserStatus))
+    # Rotated on sign-out-everywhere (e.g. a password change); the session cookie carries it.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    position: Mapped[str | None] = mapped_column(String(120))
+    mobile_phone: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
+    last_sign_in_at: Mapped[datetime | None]
+
+    queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents")
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UserStatus.ACTIVE
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in (Role.AGENT, Role.ADMIN)
+
+    @property
+    def is_provider_user(self) -> bool:
+        return self.role in (Role.STAFF, Role.LOCAL_OFFICE_ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.user_code}>"
