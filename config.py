@@ -96,6 +96,7 @@ def load_settings(env: dict | None = None) -> dict:
         "SEND_FILE_MAX_AGE_DEFAULT": 0,  # fingerprinted static URLs get their own long cache
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],  # static files are streamed
+        "COMPRESS_BR_LEVEL": 6,  # htmx: 16.4 KB at 6 vs 17.4 KB at the default 4 (gzip: 16.9 KB)
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_REGISTER": True,
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "Demo!Pass2026"),
