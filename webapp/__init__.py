@@ -91,9 +91,9 @@ def _project_path(name: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import auth, demo, main
+    from webapp.blueprints import attachments, auth, demo, main
 
-    for blueprint in (auth.bp, main.bp, demo.bp):
+    for blueprint in (auth.bp, main.bp, attachments.bp, demo.bp):
         app.register_blueprint(blueprint)
 
 
@@ -162,7 +162,10 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
+    from webapp.blueprints.attachments.services import human_size
+
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
