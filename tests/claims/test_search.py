@@ -85,3 +85,13 @@ def test_member_ids_and_claim_numbers_stay_out_of_urls(signed_in, app):
     page = client.post("/claims", data={"claim_number": own_number}).get_data(as_text=True)
     assert f'href="/claims/{own_id}"' in page
     assert 'method="post" action="/claims"' in page
+
+
+def test_an_htmx_search_swaps_only_the_search_block(signed_in, app):
+    client = signed_in("staff@sunrise.example")
+    _, own_number, _ = first_claim(app, "000123456")
+    fragment = client.post("/claims", data={"claim_number": own_number},
+                           headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.strip().startswith('<div id="claim-search">') and own_number in fragment
+    fragment = client.post("/members", data={"name": "x"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 422 and fragment.get_data(as_text=True).strip().startswith('<div id="member-search">')

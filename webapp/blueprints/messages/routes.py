@@ -70,7 +70,7 @@ def my_messages():
     status = request.args.get("status", "")
     page = request.args.get("page", 1, type=int)
     listing = services.my_threads(current_user, category=category, status=status, page=page)
-    return render_page("messages/list.html", "listing", listing=listing, category=category, status=status,
+    return render_page("messages/list.html", "listing", listing=listing, category=category, status_filter=status,
                        categories=services.active_categories(), statuses=list(ThreadStatus))
 
 
