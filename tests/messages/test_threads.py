@@ -239,3 +239,32 @@ def test_agent_center_counts_sorts_by_due_date_moves_and_uses_templates(signed_i
         moved = db.session.get(MessageThread, late)
         assert moved.queue.slug == "grievance-and-appeals" and moved.status == ThreadStatus.PENDING_PROVIDER
     assert client.get(f"/messages/{late}").status_code == 404  # no longer in this agent's queues
+
+
+def test_internal_notes_and_their_files_stay_with_agents_and_send_no_mail(signed_in, app, sunrise_claim, client):
+    signed_in("staff@sunrise.example")
+    thread_id = thread_id_from(ask_about_claim(client, sunrise_claim[1]))
+    switch(client, "agent@plan.example")
+    response = client.post(f"/messages/{thread_id}/reply", content_type="multipart/form-data",
+                           data={"reply-body": "Contract excerpt for the team.", "reply-internal": "y",
+                                 "reply-attachments": pdfs(1, "internal")})
+    assert response.status_code == 303
+    with app.app_context():
+        public_id = db.session.scalar(select(StoredFile.public_id))
+        assert count(app, OutgoingMail) == 0
+        assert db.session.get(MessageThread, thread_id).status == ThreadStatus.OPEN
+    assert client.get(f"/files/{public_id}").status_code == 200
+    switch(client, "staff@sunrise.example")
+    assert client.get(f"/files/{public_id}").status_code == 404
+    assert "internal1.pdf" not in client.get(f"/messages/{thread_id}").get_data(as_text=True)
+    with app.app_context():
+        assert services.unread_count(find_user_by_login("staff@sunrise.example")) == 0
+
+
+def test_a_reply_over_20000_characters_is_refused(signed_in, app, sunrise_claim, client):
+    signed_in("staff@sunrise.example")
+    thread_id = thread_id_from(ask_about_claim(client, sunrise_claim[1]))
+    switch(client, "agent@plan.example")
+    response = client.post(f"/messages/{thread_id}/reply", data={"reply-body": "x" * 20_001})
+    assert response.status_code == 422 and "20,000 characters or fewer" in response.get_data(as_text=True)
+    assert count(app, Message) == 1
