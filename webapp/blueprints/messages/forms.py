@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, FileField, MultipleFileField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.models import ThreadStatus
@@ -59,3 +59,8 @@ class TemplateForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=120)])
     body = TextAreaField("Text", validators=[DataRequired("Enter the reply text."), Length(max=20000)])
     submit = SubmitField("Save reply template")
+
+
+class RulesUploadForm(FlaskForm):
+    rules_file = FileField("Rules file (JSON)")
+    submit = SubmitField("Load rules")

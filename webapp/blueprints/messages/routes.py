@@ -1,6 +1,8 @@
 """Message Center pages: My Messages, New Message, threads, the guide, and the agents' queues."""
 from __future__ import annotations
 
+import json
+
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
@@ -10,14 +12,15 @@ from webapp.blueprints.claims.services import visible_claim, visible_claim_by_nu
     visible_member_by_member_id
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
-    FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, StatusForm, TemplateForm,
+    FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
+    TemplateForm,
 )
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
-from webapp.models import Queue, ReplyTemplate, ThreadStatus
+from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
 
 
 @bp.record_once
@@ -430,6 +433,53 @@ def move(thread_id: int):
     if services.visible_thread(current_user, thread.id) is None:
         return redirect_to(url_for("messages.queue", slug=old.slug))
     return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+# --- admins: the configured rules -------------------------------------------------------------
+
+def _admin_only():
+    if current_user.role != Role.ADMIN:
+        abort(404)
+
+
+@bp.route("/message-center/rules", methods=["GET", "POST"])
+@login_required
+def rules():
+    """See the routing, required fields and deadline rules; load an edited rules file."""
+    _admin_only()
+    form = RulesUploadForm()
+    status = 200
+    if form.is_submitted():
+        upload = request.files.get(form.rules_file.name)
+        try:
+            if upload is None or not upload.filename:
+                raise services.RulesError("choose a rules file")
+            data = json.loads(upload.read(1024 * 1024).decode("utf-8"))
+            if not isinstance(data, dict):
+                raise services.RulesError("the file must hold one JSON object")
+            counts = services.load_rules(data)
+        except (ValueError, UnicodeDecodeError) as exc:  # RulesError and JSON errors are ValueErrors
+            db.session.rollback()
+            form.rules_file.errors = [f"Nothing changed: {exc}"]
+            status = 422
+        else:
+            record_request("message_rules.load")
+            db.session.commit()
+            flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
+                  "success")
+            return redirect_to(url_for("messages.rules"))
+    return render_page("messages/rules.html", form=form, categories=services.active_categories(),
+                       requirements=services.requirements, fax_lines=services.fax_lines(), status=status)
+
+
+@bp.route("/message-center/rules.json")
+@login_required
+def rules_download():
+    _admin_only()
+    response = current_app.response_class(json.dumps(services.export_rules(), indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = "attachment; filename=message_rules.json"
+    return response
 
 
 # --- display of times in the user's time zone -------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
