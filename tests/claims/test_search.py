@@ -95,3 +95,17 @@ def test_an_htmx_search_swaps_only_the_search_block(signed_in, app):
     assert fragment.strip().startswith('<div id="claim-search">') and own_number in fragment
     fragment = client.post("/members", data={"name": "x"}, headers={"HX-Request": "true"})
     assert fragment.status_code == 422 and fragment.get_data(as_text=True).strip().startswith('<div id="member-search">')
+
+
+def test_members_assigned_to_a_provider_of_the_organization_are_visible_without_claims(signed_in, app):
+    from webapp.blueprints.claims.services import import_members
+
+    with app.app_context():
+        import_members("member_id,first_name,last_name,date_of_birth,gender,city,plan,eligible_from,eligible_to,pcp_npi\n"
+                       "N1,Nia,New,2001-01-01,F,Hartford,Medicaid,,,1987654328\n")
+        pk = db.session.scalar(select(Member.id).where(Member.member_id == "N1"))
+    client = signed_in("staff@sunrise.example")
+    assert client.get(f"/members/{pk}").status_code == 200
+    client.post("/sign-out")
+    client.post("/sign-in", data={"login": "staff@harbor.example", "password": "Demo!Pass2026"})
+    assert client.get(f"/members/{pk}").status_code == 404

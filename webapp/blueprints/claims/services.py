@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
-from webapp.models import Claim, ClaimStatus, Member, Role, User
+from webapp.models import Claim, ClaimStatus, Member, Provider, Role, User
 from webapp.blueprints.providers.services import active_providers
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
@@ -195,9 +195,9 @@ def _visible_members(user: User):
     query = select(Member)
     if user.role in (Role.AGENT, Role.ADMIN):
         return query
-    providers = active_providers(user)
-    tax_ids = {p.tax_id for p in providers}
-    npis = {p.npi for p in providers}
+    tax_ids = user_tax_ids(user)
+    # Assigned to a provider of the organization: any provider sharing one of the user's Tax IDs.
+    npis = select(Provider.npi).where(Provider.tax_id.in_(tax_ids))
     with_claims = select(Claim.member_id).where(Claim.tax_id.in_(tax_ids))
     return query.where(or_(Member.id.in_(with_claims), Member.pcp_npi.in_(npis)))
 

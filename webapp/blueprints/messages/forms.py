@@ -39,7 +39,7 @@ class GrievanceForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = TextAreaField("Reply")
     internal = BooleanField("Internal note")
-    status = SelectField("Status after sending", choices=[("", "Answered (reply) / unchanged (note)")] + STATUS_CHOICES,
+    status = SelectField("Then mark as", choices=[("", "Answered (reply) / unchanged (note)")] + STATUS_CHOICES,
                          validate_choice=True)
     attachments = MultipleFileField("Attachments")
     submit = SubmitField("Send")
