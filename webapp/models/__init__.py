@@ -1,11 +1,19 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
 from webapp.models.audit import AuditEvent
+from webapp.models.claims import Claim, ClaimStatus, Member
 from webapp.models.files import StoredFile
 from webapp.models.mail import OutgoingMail
+from webapp.models.messages import (
+    FaxLine, Message, MessageCategory, MessageSubcategory, MessageThread, ReplyTemplate, ThreadRead,
+    ThreadStatus,
+)
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
     "AccessStatus", "AuditEvent", "OutgoingMail", "Provider", "ProviderAccess", "ProviderKind",
     "Queue", "Role", "StoredFile", "User", "UserStatus", "agent_queues",
+    "Claim", "ClaimStatus", "Member",
+    "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",
+    "ThreadRead", "ThreadStatus",
 ]

@@ -1,0 +1,49 @@
+"""Admins see the configured rules and load an edited file; a bad file changes nothing."""
+from __future__ import annotations
+
+import io
+import json
+
+from tests.conftest import DEMO_PASSWORD
+from webapp.blueprints.auth.services import create_user
+from webapp.blueprints.messages import services
+from webapp.extensions import db
+from webapp.models import Role
+
+
+def admin_client(app, client):
+    with app.app_context():
+        create_user(email="admin@plan.example", first_name="Ada", last_name="Admin", role=Role.ADMIN,
+                    password=DEMO_PASSWORD)
+        db.session.commit()
+    assert client.post("/sign-in", data={"login": "admin@plan.example", "password": DEMO_PASSWORD}).status_code == 303
+    return client
+
+
+def upload(client, content: bytes):
+    return client.post("/message-center/rules", content_type="multipart/form-data",
+                       data={"rules_file": (io.BytesIO(content), "rules.json")})
+
+
+def test_admin_loads_an_edited_rules_file_and_a_bad_one_changes_nothing(demo, app, client):
+    admin_client(app, client)
+    page = client.get("/message-center/rules").get_data(as_text=True)
+    assert "Claim denial - requested documents" in page and "866-350-2168" in page
+    rules = json.loads(client.get("/message-center/rules.json").data)
+    rules["categories"][0]["subcategories"][0]["queue"] = "provider-customer-service"
+    assert upload(client, json.dumps(rules).encode()).status_code == 303
+    with app.app_context():
+        assert services.subcategory_by_slugs("claims", "claim-question").queue.slug == "provider-customer-service"
+    response = upload(client, b"{not json")
+    assert response.status_code == 422 and "Nothing changed" in response.get_data(as_text=True)
+    rules["categories"][0]["subcategories"][0]["requires"] = ["shoe size"]
+    response = upload(client, json.dumps(rules).encode())
+    assert response.status_code == 422 and "unknown required field(s) shoe size" in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.requirements(services.subcategory_by_slugs("claims", "claim-question")) == ["claim"]
+
+
+def test_the_rules_page_is_404_for_agents_and_provider_users(signed_in):
+    client = signed_in("agent@plan.example")
+    assert client.get("/message-center/rules").status_code == 404
+    assert client.get("/message-center/rules.json").status_code == 404

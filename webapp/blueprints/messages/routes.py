@@ -1,0 +1,504 @@
+"""Message Center pages: My Messages, New Message, threads, the guide, and the agents' queues."""
+from __future__ import annotations
+
+import json
+
+from flask import abort, current_app, flash, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.audit import record_request
+from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
+from webapp.blueprints.claims.services import visible_claim, visible_claim_by_number, visible_member, \
+    visible_member_by_member_id
+from webapp.blueprints.messages import bp, services
+from webapp.blueprints.messages.forms import (
+    FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
+    TemplateForm,
+)
+from webapp.blueprints.providers.services import active_providers
+from webapp.blueprints.queues.services import queue_by_slug, visible_queues
+from webapp.extensions import db
+from webapp.htmx import redirect_to, render_page
+from webapp.mailer import deliver_pending
+from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
+
+
+@bp.record_once
+def _register_file_owner(_state):
+    register_owner("message", services.can_view_message)
+
+
+@bp.app_context_processor
+def _unread_messages():
+    if current_user.is_authenticated and current_user.is_provider_user:
+        return {"unread_messages": services.unread_count(current_user)}
+    return {"unread_messages": 0}
+
+
+def _provider_user_only():
+    if not current_user.is_provider_user:
+        abort(404)
+
+
+def _agent_only():
+    if not current_user.is_agent:
+        abort(404)
+
+
+def _receive(field):
+    config = current_app.config
+    return receive_files(request.files.getlist(field.name), user_id=current_user.id,
+                         upload_dir=config["UPLOAD_DIR"], max_mb=config["UPLOAD_MAX_MB"],
+                         max_files=config["UPLOAD_MAX_FILES"])
+
+
+def _limits() -> str:
+    return limits_text(current_app.config["UPLOAD_MAX_MB"], current_app.config["UPLOAD_MAX_FILES"])
+
+
+def _deliver_mail() -> None:
+    try:
+        deliver_pending()
+    except Exception:  # noqa: BLE001 - the outbox keeps it; the retry worker sends it later
+        current_app.logger.warning("mail delivery deferred")
+
+
+# --- provider: list, new message, guide -------------------------------------------------------
+
+@bp.route("/messages")
+@login_required
+def my_messages():
+    _provider_user_only()
+    category = request.args.get("category", "")
+    status = request.args.get("status", "")
+    page = request.args.get("page", 1, type=int)
+    listing = services.my_threads(current_user, category=category, status=status, page=page)
+    return render_page("messages/list.html", "listing", listing=listing, category=category, status_filter=status,
+                       categories=services.active_categories(), statuses=list(ThreadStatus))
+
+
+def _fill_choices(form: NewMessageForm, providers) -> None:
+    form.provider.choices = [(p.id, f"{p.name} (NPI {p.npi})") for p in providers]
+    categories = services.active_categories()
+    form.category.choices = [("", "Choose a category")] + [(c.slug, c.name) for c in categories]
+    category = services.category_by_slug(form.category.data)
+    subs = [s for s in category.subcategories if s.active] if category else []
+    form.subcategory.choices = [("", "Choose a sub-category" if category else "Choose a category first")] + [
+        (s.slug, s.name) for s in subs]
+
+
+def _prefill(form: NewMessageForm) -> None:
+    claim = visible_claim(current_user, request.args.get("claim", 0, type=int))
+    member = visible_member(current_user, request.args.get("member", 0, type=int))
+    if claim is not None:
+        form.category.data, form.subcategory.data = "claims", "claim-question"
+        form.claim_number.data = claim.claim_number
+        form.subject.data = f"Question about claim {claim.claim_number}"
+    elif member is not None:
+        form.category.data, form.subcategory.data = "care-plan", "care-plan-update"
+        form.member_id.data = member.member_id
+        form.subject.data = "Comment or question about a member"
+    if request.args.get("category"):
+        form.category.data = request.args["category"]
+        form.subcategory.data = request.args.get("subcategory", "")
+
+
+def _provider_for(form: NewMessageForm, providers, claim):
+    if claim is not None:
+        same_tax = [p for p in providers if p.tax_id == claim.tax_id]
+        return next((p for p in same_tax if p.npi == claim.provider_npi), same_tax[0] if same_tax else None)
+    if len(providers) > 1:
+        return next((p for p in providers if p.id == form.provider.data), None)
+    return providers[0] if providers else None
+
+
+@bp.route("/messages/new", methods=["GET", "POST"])
+@login_required
+def new_message():
+    _provider_user_only()
+    providers = active_providers(current_user)
+    if not providers:
+        flash("No provider is active in your collection yet, so messages cannot be sent.", "warning")
+        return redirect_to(url_for("main.home"))
+    form = NewMessageForm()
+    if request.method == "GET":
+        _prefill(form)
+    _fill_choices(form, providers)
+    context = dict(form=form, providers=providers, limits=_limits(), fax_lines=[], refusals=[])
+    if request.method == "GET":
+        return render_page("messages/new.html", **context)
+    if request.args.get("step") == "choose" or form.choose.data:
+        # Step one of the two-step form (htmx sends only the category and swaps the list).
+        return render_page("messages/new.html", "subcategory_field", **context)
+
+    sub = services.subcategory_by_slugs(form.category.data, form.subcategory.data)
+    draft = services.Draft(subcategory=sub, subject=form.subject.data or "", body=form.body.data or "",
+                           contact_name=form.contact_name.data or "", contact_phone=form.contact_phone.data or "",
+                           reference_id=form.reference_id.data or "")
+    if not form.category.data:
+        draft.errors["category"] = "Choose a category."
+    if form.claim_number.data:
+        draft.claim = visible_claim_by_number(current_user, form.claim_number.data)
+        if draft.claim is None:
+            draft.errors["claim_number"] = "No claim with this Claim # was found for your Tax IDs."
+    if form.member_id.data:
+        draft.member = visible_member_by_member_id(current_user, form.member_id.data)
+        if draft.member is None:
+            draft.errors["member_id"] = "No member with this Member ID was found for your providers."
+    if draft.member is None and draft.claim is not None:
+        draft.member = draft.claim.member
+    try:
+        errors = services.check_draft(draft)
+    except services.ExpeditedByFax:
+        context["fax_lines"] = services.fax_lines()
+        return render_page("messages/new.html", **context)
+    provider = _provider_for(form, providers, draft.claim)
+    if provider is None:
+        errors["provider"] = "Choose the provider this message is for."
+    if errors:
+        for name, message in errors.items():
+            getattr(form, name).errors = [message]
+        return render_page("messages/new.html", status=422, **context)
+    prepared, refusals = _receive(form.attachments)
+    if refusals:
+        discard(prepared)
+        form.attachments.errors = [str(r) for r in refusals]
+        return render_page("messages/new.html", status=422, **context)
+    thread = services.start_thread(current_user, provider, draft, prepared)
+    record_request("thread.create", "thread", thread.id)
+    db.session.commit()
+    flash(f"Your message {thread.reference} was sent to {thread.queue.name}.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+@bp.route("/messages/guide")
+@login_required
+def guide():
+    _provider_user_only()
+    return render_page("messages/guide.html")
+
+
+@bp.route("/messages/expedited-appeals")
+@login_required
+def expedited():
+    return render_page("messages/expedited.html", fax_lines=services.fax_lines())
+
+
+# --- a thread ---------------------------------------------------------------------------------
+
+def _thread_or_404(thread_id: int):
+    thread = services.visible_thread(current_user, thread_id)
+    if thread is None:
+        abort(404)
+    return thread
+
+
+def _render_thread(thread, status=200, **forms):
+    from webapp.blueprints.attachments.services import files_of
+
+    messages = services.visible_messages(current_user, thread)
+    files = {}
+    for stored in files_of("message", [m.id for m in messages]):
+        files.setdefault(stored.owner_id, []).append(stored)
+    reopen_days = current_app.config["MESSAGE_REOPEN_DAYS"]
+    context = dict(thread=thread, messages=messages, files=files, limits=_limits(),
+                   linked=services.linked_threads(current_user, thread),
+                   deadline_basis=services.deadline_basis(thread), overdue=services.is_overdue(thread),
+                   can_reopen=services.can_reopen(thread, reopen_days), reopen_days=reopen_days,
+                   can_escalate=services.can_escalate(thread))
+    if current_user.is_agent:
+        reply = forms.get("reply") or ReplyForm(prefix="reply")
+        template_id = request.args.get("template", type=int)
+        template = db.session.get(ReplyTemplate, template_id) if template_id else None
+        if template is not None and template.queue_id == thread.queue_id and not reply.body.data:
+            reply.body.data = template.body
+        move = forms.get("move") or MoveForm(prefix="move")
+        move.queue.choices = [(q.id, q.name) for q in db.session.query(Queue).order_by(Queue.name)]
+        move.queue.data = move.queue.data or thread.queue_id
+        status_form = forms.get("status_form") or StatusForm(prefix="status")
+        status_form.status.data = status_form.status.data or thread.status.value
+        context.update(reply=reply, move=move, status_form=status_form,
+                       templates=services.templates_of(thread.queue_id))
+    else:
+        context.update(follow_up=forms.get("follow_up") or FollowUpForm(prefix="followup"),
+                       grievance=forms.get("grievance") or GrievanceForm(prefix="grievance"))
+    return render_page("messages/thread.html", status=status, **context)
+
+
+@bp.route("/messages/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    thread = _thread_or_404(thread_id)
+    services.mark_read(current_user, thread)
+    record_request("thread.view", "thread", thread.id)
+    db.session.commit()
+    return _render_thread(thread)
+
+
+def _body_errors(body: str) -> str | None:
+    if not body.strip():
+        return "Enter your message."
+    if len(body) > services.BODY_MAX:
+        return f"The message must be {services.BODY_MAX:,} characters or fewer (it has {len(body):,})."
+    return None
+
+
+@bp.route("/messages/<int:thread_id>/follow-up", methods=["POST"])
+@login_required
+def follow_up(thread_id: int):
+    _provider_user_only()
+    thread = _thread_or_404(thread_id)
+    form = FollowUpForm(prefix="followup")
+    problem = _body_errors(form.body.data or "")
+    if problem:
+        form.body.errors = [problem]
+        return _render_thread(thread, 422, follow_up=form)
+    prepared, refusals = _receive(form.attachments)
+    if refusals:
+        discard(prepared)
+        form.attachments.errors = [str(r) for r in refusals]
+        return _render_thread(thread, 422, follow_up=form)
+    target = services.follow_up(current_user, thread, form.body.data, prepared,
+                                reopen_days=current_app.config["MESSAGE_REOPEN_DAYS"])
+    record_request("thread.follow_up", "thread", target.id)
+    db.session.commit()
+    if target.id != thread.id:
+        flash(f"Message {thread.reference} was closed more than "
+              f"{current_app.config['MESSAGE_REOPEN_DAYS']} days ago, so your follow-up started "
+              f"message {target.reference}, linked to it.", "info")
+    else:
+        flash("Your follow-up was sent.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=target.id))
+
+
+@bp.route("/messages/<int:thread_id>/grievance", methods=["POST"])
+@login_required
+def grievance(thread_id: int):
+    _provider_user_only()
+    thread = _thread_or_404(thread_id)
+    if not services.can_escalate(thread):
+        abort(404)
+    form = GrievanceForm(prefix="grievance")
+    problem = _body_errors(form.body.data or "")
+    if problem:
+        form.body.errors = [problem]
+    if not (form.contact_name.data or "").strip():
+        form.contact_name.errors = ["Enter the name of the person we can speak to."]
+    if not (form.contact_phone.data or "").strip():
+        form.contact_phone.errors = ["Enter the phone number of the person we can speak to."]
+    if problem or form.contact_name.errors or form.contact_phone.errors:
+        return _render_thread(thread, 422, grievance=form)
+    new = services.request_grievance(current_user, thread, form.body.data, form.contact_name.data,
+                                     form.contact_phone.data, [])
+    record_request("thread.grievance", "thread", new.id)
+    db.session.commit()
+    flash(f"Your request for review as a Grievance was sent as message {new.reference}. "
+          "The decision will be final.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=new.id))
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+@bp.route("/message-center")
+@login_required
+def message_center():
+    _agent_only()
+    return render_page("messages/center.html", summaries=services.queue_summaries(current_user))
+
+
+def _queue_or_404(slug: str):
+    queue = queue_by_slug(slug)
+    if queue is None or queue not in visible_queues(current_user):
+        abort(404)
+    return queue
+
+
+@bp.route("/message-center/<slug>")
+@login_required
+def queue(slug: str):
+    _agent_only()
+    queue = _queue_or_404(slug)
+    show_closed = request.args.get("closed") == "1"
+    threads = services.queue_threads(queue, include_done=show_closed)
+    return render_page("messages/queue.html", queue=queue, threads=threads, show_closed=show_closed,
+                       is_overdue=services.is_overdue)
+
+
+@bp.route("/message-center/<slug>/templates", methods=["GET", "POST"])
+@login_required
+def templates(slug: str):
+    _agent_only()
+    queue = _queue_or_404(slug)
+    form = TemplateForm()
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            services.add_template(queue, form.title.data, form.body.data)
+            record_request("reply_template.create", "queue", queue.id)
+            db.session.commit()
+            flash("The reply template was saved.", "success")
+            return redirect_to(url_for("messages.templates", slug=slug))
+        status = 422
+    return render_page("messages/templates.html", queue=queue, form=form,
+                       templates=services.templates_of(queue.id), status=status)
+
+
+@bp.route("/message-center/<slug>/templates/<int:template_id>/delete", methods=["POST"])
+@login_required
+def delete_template(slug: str, template_id: int):
+    _agent_only()
+    queue = _queue_or_404(slug)
+    template = db.session.get(ReplyTemplate, template_id)
+    if template is None or template.queue_id != queue.id:
+        abort(404)
+    db.session.delete(template)
+    record_request("reply_template.delete", "queue", queue.id)
+    db.session.commit()
+    flash("The reply template was deleted.", "success")
+    return redirect_to(url_for("messages.templates", slug=slug))
+
+
+@bp.route("/messages/<int:thread_id>/assign", methods=["POST"])
+@login_required
+def assign(thread_id: int):
+    _agent_only()
+    thread = _thread_or_404(thread_id)
+    services.assign_to(thread, current_user)
+    record_request("thread.assign", "thread", thread.id)
+    db.session.commit()
+    flash("The message is assigned to you.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+@bp.route("/messages/<int:thread_id>/reply", methods=["POST"])
+@login_required
+def reply(thread_id: int):
+    _agent_only()
+    thread = _thread_or_404(thread_id)
+    form = ReplyForm(prefix="reply")
+    problem = _body_errors(form.body.data or "")
+    if problem:
+        form.body.errors = [problem]
+    if form.status.data and form.status.data not in {s.value for s in ThreadStatus}:
+        form.status.errors = ["Choose a status from the list."]
+    if problem or form.status.errors:
+        return _render_thread(thread, 422, reply=form)
+    prepared, refusals = _receive(form.attachments)
+    if refusals:
+        discard(prepared)
+        form.attachments.errors = [str(r) for r in refusals]
+        return _render_thread(thread, 422, reply=form)
+    new_status = ThreadStatus(form.status.data) if form.status.data else None
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for("messages.thread", thread_id=thread.id)
+    services.agent_reply(current_user, thread, form.body.data, prepared, internal=form.internal.data,
+                         new_status=new_status, link=link)
+    record_request("thread.note" if form.internal.data else "thread.reply", "thread", thread.id)
+    db.session.commit()
+    _deliver_mail()
+    flash("The internal note was saved." if form.internal.data else "Your reply was sent.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+@bp.route("/messages/<int:thread_id>/status", methods=["POST"])
+@login_required
+def change_status(thread_id: int):
+    _agent_only()
+    thread = _thread_or_404(thread_id)
+    form = StatusForm(prefix="status")
+    if not form.validate():
+        return _render_thread(thread, 422, status_form=form)
+    services.set_status(thread, ThreadStatus(form.status.data))
+    record_request("thread.status", "thread", thread.id)
+    db.session.commit()
+    flash(f"The status is now {thread.status.label}.", "success")
+    return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+@bp.route("/messages/<int:thread_id>/move", methods=["POST"])
+@login_required
+def move(thread_id: int):
+    _agent_only()
+    thread = _thread_or_404(thread_id)
+    form = MoveForm(prefix="move")
+    target = db.session.get(Queue, form.queue.data or 0)
+    if target is None:
+        form.queue.choices = []
+        form.queue.errors = ["Choose a queue."]
+        return _render_thread(thread, 422, move=form)
+    old = thread.queue
+    services.move_to_queue(current_user, thread, target)
+    record_request("thread.move", "thread", thread.id)
+    db.session.commit()
+    flash(f"The message was moved from {old.name} to {target.name}.", "success")
+    if services.visible_thread(current_user, thread.id) is None:
+        return redirect_to(url_for("messages.queue", slug=old.slug))
+    return redirect_to(url_for("messages.thread", thread_id=thread.id))
+
+
+# --- admins: the configured rules -------------------------------------------------------------
+
+def _admin_only():
+    if current_user.role != Role.ADMIN:
+        abort(404)
+
+
+@bp.route("/message-center/rules", methods=["GET", "POST"])
+@login_required
+def rules():
+    """See the routing, required fields and deadline rules; load an edited rules file."""
+    _admin_only()
+    form = RulesUploadForm()
+    status = 200
+    if form.is_submitted():
+        upload = request.files.get(form.rules_file.name)
+        try:
+            if upload is None or not upload.filename:
+                raise services.RulesError("choose a rules file")
+            data = json.loads(upload.read(1024 * 1024).decode("utf-8"))
+            if not isinstance(data, dict):
+                raise services.RulesError("the file must hold one JSON object")
+            counts = services.load_rules(data)
+        except (ValueError, UnicodeDecodeError) as exc:  # RulesError and JSON errors are ValueErrors
+            db.session.rollback()
+            form.rules_file.errors = [f"Nothing changed: {exc}"]
+            status = 422
+        else:
+            record_request("message_rules.load")
+            db.session.commit()
+            flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
+                  "success")
+            return redirect_to(url_for("messages.rules"))
+    return render_page("messages/rules.html", form=form, categories=services.active_categories(),
+                       requirements=services.requirements, fax_lines=services.fax_lines(), status=status)
+
+
+@bp.route("/message-center/rules.json")
+@login_required
+def rules_download():
+    _admin_only()
+    response = current_app.response_class(json.dumps(services.export_rules(), indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = "attachment; filename=message_rules.json"
+    return response
+
+
+# --- display of times in the user's time zone -------------------------------------------------
+
+def _in_user_zone(value):
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    zone = "America/New_York"
+    if current_user.is_authenticated:
+        zone = current_user.time_zone or zone
+    return value.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone))
+
+
+@bp.app_template_filter("message_time")
+def message_time(value):
+    return _in_user_zone(value).strftime("%m/%d/%Y %I:%M %p %Z") if value else ""
+
+
+@bp.app_template_filter("message_date")
+def message_date(value):
+    return _in_user_zone(value).strftime("%m/%d/%Y") if value else ""

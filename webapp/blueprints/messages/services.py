@@ -1,0 +1,502 @@
+"""Message Center rules: configured routing, required fields, deadlines, access, threads, unread."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from webapp.blueprints.attachments.services import PreparedFile, attach
+from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
+from webapp.clock import utcnow_naive
+from webapp.extensions import db
+from webapp.mailer import queue_mail
+from webapp.models import (
+    AccessStatus, Claim, FaxLine, Member, Message, MessageCategory, MessageSubcategory, MessageThread,
+    Provider, ProviderAccess, Queue, ReplyTemplate, Role, ThreadRead, ThreadStatus, User, UserStatus,
+)
+
+RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
+BODY_MAX = 20_000
+REQUIREMENTS = {"claim", "member", "contact", "reference"}
+# Where a claim review requested as a Grievance goes (seed 003: Grievance and Appeal / Post-service).
+GRIEVANCE_TARGET = ("grievance-and-appeal", "post-service")
+ESCALATABLE_CATEGORY = "claims"
+MAIL_SUBJECT = "You have a new message in the Message Center"
+WAITING_ON_PLAN = (ThreadStatus.OPEN, ThreadStatus.PENDING_PROVIDER)
+
+
+class RulesError(ValueError):
+    pass
+
+
+# --- configured rules -------------------------------------------------------------------------
+
+def load_rules(data: dict) -> dict[str, int]:
+    """Create or update categories, sub-categories, queues and fax lines from the rules data.
+
+    Sub-categories no longer in the file are deactivated (threads keep pointing at them).
+    Everything is checked first; a bad file changes nothing.
+    """
+    problems = []
+    queues = data.get("queues") or {}
+    categories = data.get("categories") or []
+    if not categories:
+        problems.append("the file has no categories")
+    for c_index, category in enumerate(categories, 1):
+        if not category.get("slug") or not category.get("name"):
+            problems.append(f"category {c_index}: slug and name are required")
+        if not category.get("subcategories"):
+            problems.append(f"category {category.get('slug')}: needs at least one sub-category")
+        for sub in category.get("subcategories") or []:
+            where = f"sub-category {category.get('slug')}/{sub.get('slug')}"
+            if not sub.get("slug") or not sub.get("name"):
+                problems.append(f"{where}: slug and name are required")
+            if sub.get("queue") not in queues and queue_by_slug(sub.get("queue") or "") is None:
+                problems.append(f"{where}: queue {sub.get('queue')!r} is not defined")
+            unknown = set(sub.get("requires") or []) - REQUIREMENTS
+            if unknown:
+                problems.append(f"{where}: unknown required field(s) {', '.join(sorted(unknown))}")
+            for key in ("deadline_days", "grievance_deadline_days"):
+                value = sub.get(key)
+                if value is not None and (not isinstance(value, int) or value <= 0):
+                    problems.append(f"{where}: {key} must be a positive whole number")
+    if problems:
+        raise RulesError("; ".join(problems))
+
+    for slug, name in queues.items():
+        ensure_queue(slug, name)
+    db.session.flush()
+    kept_subs = set()
+    for c_position, item in enumerate(categories):
+        category = db.session.scalar(select(MessageCategory).where(MessageCategory.slug == item["slug"]))
+        if category is None:
+            category = MessageCategory(slug=item["slug"])
+            db.session.add(category)
+        category.name, category.position = item["name"], c_position
+        db.session.flush()
+        for s_position, sub_item in enumerate(item["subcategories"]):
+            sub = db.session.scalar(select(MessageSubcategory).where(
+                MessageSubcategory.category_id == category.id, MessageSubcategory.slug == sub_item["slug"]))
+            if sub is None:
+                sub = MessageSubcategory(category_id=category.id, slug=sub_item["slug"])
+                db.session.add(sub)
+            sub.name, sub.position, sub.active = sub_item["name"], s_position, True
+            with db.session.no_autoflush:
+                sub.queue = queue_by_slug(sub_item["queue"])
+            sub.required_fields = ",".join(r for r in ("claim", "member", "contact", "reference")
+                                           if r in (sub_item.get("requires") or []))
+            sub.deadline_days = sub_item.get("deadline_days")
+            sub.deadline_basis = sub_item.get("deadline_basis")
+            sub.grievance_deadline_days = sub_item.get("grievance_deadline_days")
+            sub.grievance_deadline_basis = sub_item.get("grievance_deadline_basis")
+            sub.fax_only = bool(sub_item.get("fax_only"))
+            db.session.flush()
+            kept_subs.add(sub.id)
+    for sub in db.session.scalars(select(MessageSubcategory)):
+        if sub.id not in kept_subs:
+            sub.active = False
+    names = {line["name"] for line in data.get("fax_lines") or []}
+    for line in data.get("fax_lines") or []:
+        row = db.session.scalar(select(FaxLine).where(FaxLine.name == line["name"]))
+        if row is None:
+            row = FaxLine(name=line["name"])
+            db.session.add(row)
+        row.number = line["number"]
+    for row in db.session.scalars(select(FaxLine)):
+        if row.name not in names:
+            db.session.delete(row)
+    db.session.commit()
+    return {"categories": len(categories), "subcategories": len(kept_subs)}
+
+
+def load_rules_file(path: Path | str = RULES_FILE) -> dict[str, int]:
+    try:
+        data = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as exc:
+        raise RulesError(f"not valid JSON: line {exc.lineno}: {exc.msg}") from None
+    return load_rules(data)
+
+
+def export_rules() -> dict:
+    """The rules in the database, in the file's format (edit, then load again)."""
+    categories = []
+    used_queues = {}
+    for category in db.session.scalars(select(MessageCategory).order_by(MessageCategory.position)):
+        subs = []
+        for sub in category.subcategories:
+            if not sub.active:
+                continue
+            used_queues[sub.queue.slug] = sub.queue.name
+            item = {"slug": sub.slug, "name": sub.name, "queue": sub.queue.slug,
+                    "requires": requirements(sub)}
+            for key in ("deadline_days", "deadline_basis", "grievance_deadline_days", "grievance_deadline_basis"):
+                if getattr(sub, key) is not None:
+                    item[key] = getattr(sub, key)
+            if sub.fax_only:
+                item["fax_only"] = True
+            subs.append(item)
+        if subs:
+            categories.append({"slug": category.slug, "name": category.name, "subcategories": subs})
+    return {"queues": used_queues, "fax_lines": [{"name": f.name, "number": f.number} for f in fax_lines()],
+            "categories": categories}
+
+
+def requirements(sub: MessageSubcategory) -> list[str]:
+    return [item for item in (sub.required_fields or "").split(",") if item]
+
+
+def active_categories() -> list[MessageCategory]:
+    categories = db.session.scalars(select(MessageCategory).order_by(MessageCategory.position)).all()
+    return [c for c in categories if any(s.active for s in c.subcategories)]
+
+
+def category_by_slug(slug: str | None) -> MessageCategory | None:
+    if not slug:
+        return None
+    category = db.session.scalar(select(MessageCategory).where(MessageCategory.slug == slug))
+    return category if category and any(s.active for s in category.subcategories) else None
+
+
+def subcategory_by_slugs(category_slug: str | None, sub_slug: str | None) -> MessageSubcategory | None:
+    if not category_slug or not sub_slug:
+        return None
+    return db.session.scalar(
+        select(MessageSubcategory).join(MessageCategory)
+        .where(MessageCategory.slug == category_slug, MessageSubcategory.slug == sub_slug,
+               MessageSubcategory.active.is_(True)))
+
+
+def fax_lines() -> list[FaxLine]:
+    return list(db.session.scalars(select(FaxLine).order_by(FaxLine.id)))
+
+
+def due_date(created_at: datetime, sub: MessageSubcategory, *, grievance: bool = False) -> datetime | None:
+    days = (sub.grievance_deadline_days or sub.deadline_days) if grievance else sub.deadline_days
+    return created_at + timedelta(days=days) if days else None
+
+
+def deadline_basis(thread: MessageThread) -> str | None:
+    sub = thread.subcategory
+    return (sub.grievance_deadline_basis or sub.deadline_basis) if thread.is_grievance else sub.deadline_basis
+
+
+# --- new messages: checks ---------------------------------------------------------------------
+
+@dataclass
+class Draft:
+    """What a provider typed; references already resolved within the user's scope."""
+    subcategory: MessageSubcategory | None
+    subject: str = ""
+    body: str = ""
+    claim: Claim | None = None
+    member: Member | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    reference_id: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class ExpeditedByFax(Exception):
+    """Expedited appeals are not accepted through the portal."""
+
+
+def check_draft(draft: Draft) -> dict[str, str]:
+    """Field -> message for everything the sub-category's rule requires. Raises ExpeditedByFax."""
+    errors = dict(draft.errors)
+    sub = draft.subcategory
+    if sub is None:
+        errors.setdefault("subcategory", "Choose a sub-category.")
+    if not draft.subject.strip():
+        errors["subject"] = "Enter a subject."
+    elif len(draft.subject) > 200:
+        errors["subject"] = "The subject must be 200 characters or fewer."
+    if not draft.body.strip():
+        errors["body"] = "Enter your message."
+    elif len(draft.body) > BODY_MAX:
+        errors["body"] = f"The message must be {BODY_MAX:,} characters or fewer (it has {len(draft.body):,})."
+    if sub is not None:
+        if sub.fax_only:
+            raise ExpeditedByFax()
+        needed = requirements(sub)
+        if "claim" in needed and draft.claim is None:
+            errors.setdefault("claim_number", "Enter the Claim # this message is about.")
+        if "member" in needed and draft.member is None:
+            errors.setdefault("member_id", "Enter the Member ID this message is about.")
+        if "contact" in needed:
+            if not draft.contact_name.strip():
+                errors["contact_name"] = "Enter the name of the person we can speak to."
+            if not draft.contact_phone.strip():
+                errors["contact_phone"] = "Enter the phone number of the person we can speak to."
+        if "reference" in needed and not draft.reference_id.strip():
+            errors["reference_id"] = "Enter the Reference ID of the original request."
+    return errors
+
+
+# --- access -----------------------------------------------------------------------------------
+
+def _org_provider_ids(user: User):
+    """Providers sharing a Tax ID with a provider active in the user's collection (the organization)."""
+    tax_ids = (select(Provider.tax_id).join(ProviderAccess, ProviderAccess.provider_id == Provider.id)
+               .where(ProviderAccess.user_id == user.id, ProviderAccess.status == AccessStatus.ACTIVE))
+    return select(Provider.id).where(Provider.tax_id.in_(tax_ids))
+
+
+def visible_threads(user: User):
+    query = select(MessageThread)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.AGENT:
+        return query.where(MessageThread.queue_id.in_([q.id for q in user.queues]))
+    return query.where(MessageThread.provider_id.in_(_org_provider_ids(user)))
+
+
+def visible_thread(user: User, thread_id: int) -> MessageThread | None:
+    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id))
+
+
+def can_view_message(user: User, message_id: int) -> bool:
+    """The download rule for files attached to messages (registered with attachments)."""
+    message = db.session.get(Message, message_id)
+    if message is None or visible_thread(user, message.thread_id) is None:
+        return False
+    return not message.internal or user.is_agent
+
+
+def visible_messages(user: User, thread: MessageThread) -> list[Message]:
+    return [m for m in thread.messages if user.is_agent or not m.internal]
+
+
+# --- threads ----------------------------------------------------------------------------------
+
+def _add_message(thread: MessageThread, author: User, body: str, prepared: list[PreparedFile],
+                 *, internal: bool = False) -> Message:
+    now = utcnow_naive()
+    message = Message(thread=thread, author=author, body=body, internal=internal, created_at=now)
+    db.session.add(message)
+    db.session.flush()
+    attach(prepared, "message", message.id)
+    if not internal:
+        thread.last_activity_at = now
+    mark_read(author, thread, now)
+    return message
+
+
+def start_thread(user: User, provider: Provider, draft: Draft, prepared: list[PreparedFile], *,
+                 linked_from: MessageThread | None = None, grievance: bool = False) -> MessageThread:
+    """Open a thread routed by its sub-category's rule (the caller has checked the draft; commits)."""
+    sub = draft.subcategory
+    now = utcnow_naive()
+    thread = MessageThread(
+        provider=provider, subcategory=sub, queue_id=sub.queue_id, subject=draft.subject.strip(),
+        claim=draft.claim, member=draft.member, contact_name=draft.contact_name.strip() or None,
+        contact_phone=draft.contact_phone.strip() or None, reference_id=draft.reference_id.strip() or None,
+        is_grievance=grievance, status=ThreadStatus.OPEN, created_by=user, linked_from=linked_from,
+        created_at=now, last_activity_at=now, due_at=due_date(now, sub, grievance=grievance))
+    db.session.add(thread)
+    db.session.flush()
+    _add_message(thread, user, draft.body, prepared)
+    return thread
+
+
+def follow_up(user: User, thread: MessageThread, body: str, prepared: list[PreparedFile], *,
+              reopen_days: int) -> MessageThread:
+    """A provider's follow-up. A closed thread reopens within `reopen_days` of closing; after that the
+    follow-up starts a new thread linked to it. Returns the thread that got the message."""
+    now = utcnow_naive()
+    if thread.status == ThreadStatus.CLOSED and not can_reopen(thread, reopen_days, now):
+        draft = Draft(subcategory=thread.subcategory, subject=thread.subject, body=body, claim=thread.claim,
+                      member=thread.member, contact_name=thread.contact_name or "",
+                      contact_phone=thread.contact_phone or "", reference_id=thread.reference_id or "")
+        return start_thread(user, thread.provider, draft, prepared, linked_from=thread,
+                            grievance=thread.is_grievance)
+    _add_message(thread, user, body, prepared)
+    thread.status = ThreadStatus.OPEN
+    thread.closed_at = None
+    return thread
+
+
+def can_reopen(thread: MessageThread, reopen_days: int, now: datetime | None = None) -> bool:
+    if thread.status != ThreadStatus.CLOSED or thread.closed_at is None:
+        return True
+    return (now or utcnow_naive()) <= thread.closed_at + timedelta(days=reopen_days)
+
+
+def can_escalate(thread: MessageThread) -> bool:
+    return thread.subcategory.category.slug == ESCALATABLE_CATEGORY and thread.claim_id is not None
+
+
+def grievance_text(thread: MessageThread, reason: str) -> str:
+    return (f"Review requested as a Grievance of message {thread.reference} ({thread.subject}). "
+            f"The decision will be final.\n\n{reason}")
+
+
+def request_grievance(user: User, thread: MessageThread, reason: str, contact_name: str,
+                      contact_phone: str, prepared: list[PreparedFile]) -> MessageThread:
+    """Open the linked Grievance and Appeal / Post-service thread carrying the claim (caller commits)."""
+    sub = subcategory_by_slugs(*GRIEVANCE_TARGET)
+    if sub is None:
+        raise RulesError("the Grievance and Appeal / Post-service sub-category is not configured")
+    draft = Draft(subcategory=sub, subject=f"Grievance: {thread.subject}"[:200],
+                  body=grievance_text(thread, reason), claim=thread.claim, member=thread.member,
+                  contact_name=contact_name, contact_phone=contact_phone)
+    return start_thread(user, thread.provider, draft, prepared, linked_from=thread, grievance=True)
+
+
+def linked_threads(user: User, thread: MessageThread) -> list[MessageThread]:
+    return list(db.session.scalars(visible_threads(user).where(MessageThread.linked_from_id == thread.id)))
+
+
+# --- agents -----------------------------------------------------------------------------------
+
+def provider_recipients(thread: MessageThread) -> list[str]:
+    """E-mail addresses of the active users of the thread's organization."""
+    org = select(Provider.id).where(Provider.tax_id == thread.provider.tax_id)
+    return list(db.session.scalars(
+        select(User.email).join(ProviderAccess, ProviderAccess.user_id == User.id)
+        .where(ProviderAccess.provider_id.in_(org), ProviderAccess.status == AccessStatus.ACTIVE,
+               User.status == UserStatus.ACTIVE).distinct().order_by(User.email)))
+
+
+def agent_reply(agent: User, thread: MessageThread, body: str, prepared: list[PreparedFile], *,
+                internal: bool, new_status: ThreadStatus | None, link: str) -> Message:
+    """A reply (mailed to the provider's users: a notice and a link only) or an internal note."""
+    message = _add_message(thread, agent, body, prepared, internal=internal)
+    if not internal:
+        set_status(thread, new_status or ThreadStatus.ANSWERED)
+        for recipient in provider_recipients(thread):
+            queue_mail(recipient, MAIL_SUBJECT, f"{MAIL_SUBJECT}.\n\nSign in to read it:\n{link}\n")
+    elif new_status is not None:
+        set_status(thread, new_status)
+    return message
+
+
+def set_status(thread: MessageThread, status: ThreadStatus) -> None:
+    thread.status = status
+    thread.closed_at = utcnow_naive() if status == ThreadStatus.CLOSED else None
+
+
+def assign_to(thread: MessageThread, agent: User) -> None:
+    thread.assigned_to = agent
+
+
+def move_to_queue(agent: User, thread: MessageThread, queue: Queue) -> None:
+    thread.queue_id = queue.id
+
+
+def is_overdue(thread: MessageThread, now: datetime | None = None) -> bool:
+    return (thread.due_at is not None and thread.status in WAITING_ON_PLAN
+            and thread.due_at < (now or utcnow_naive()))
+
+
+@dataclass
+class QueueSummary:
+    queue: Queue
+    open_count: int
+    overdue_count: int
+
+
+def queue_summaries(agent: User) -> list[QueueSummary]:
+    now = utcnow_naive()
+    result = []
+    for queue in visible_queues(agent):
+        base = select(func.count()).select_from(MessageThread).where(
+            MessageThread.queue_id == queue.id, MessageThread.status.in_(WAITING_ON_PLAN))
+        result.append(QueueSummary(queue, db.session.scalar(base) or 0,
+                                   db.session.scalar(base.where(MessageThread.due_at < now)) or 0))
+    return result
+
+
+def queue_threads(queue: Queue, *, include_done: bool = False) -> list[MessageThread]:
+    query = select(MessageThread).where(MessageThread.queue_id == queue.id)
+    if not include_done:
+        query = query.where(MessageThread.status != ThreadStatus.CLOSED)
+    return list(db.session.scalars(query.order_by(MessageThread.due_at.is_(None), MessageThread.due_at,
+                                                  MessageThread.id)))
+
+
+def templates_of(queue_id: int) -> list[ReplyTemplate]:
+    return list(db.session.scalars(select(ReplyTemplate).where(ReplyTemplate.queue_id == queue_id)
+                                   .order_by(ReplyTemplate.title)))
+
+
+def add_template(queue: Queue, title: str, body: str) -> ReplyTemplate:
+    template = ReplyTemplate(queue=queue, title=title.strip(), body=body)
+    db.session.add(template)
+    return template
+
+
+# --- unread -----------------------------------------------------------------------------------
+
+def mark_read(user: User, thread: MessageThread, at: datetime | None = None) -> None:
+    read = db.session.get(ThreadRead, (user.id, thread.id)) if thread.id else None
+    if read is None:
+        db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, read_at=at or utcnow_naive()))
+    else:
+        read.read_at = at or utcnow_naive()
+
+
+def _unread_condition(user: User):
+    read_at = (select(ThreadRead.read_at).where(ThreadRead.user_id == user.id,
+                                               ThreadRead.thread_id == MessageThread.id)
+               .correlate(MessageThread).scalar_subquery())
+    return or_(read_at.is_(None), MessageThread.last_activity_at > read_at)
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        visible_threads(user).where(_unread_condition(user)).subquery())) or 0
+
+
+@dataclass
+class ThreadPage:
+    rows: list[tuple[MessageThread, bool]]  # (thread, unread)
+    page: int
+    pages: int
+    total: int
+
+
+def my_threads(user: User, *, category: str = "", status: str = "", page: int = 1,
+               per_page: int = 20) -> ThreadPage:
+    query = visible_threads(user)
+    if category:
+        query = query.join(MessageSubcategory).join(MessageCategory).where(MessageCategory.slug == category)
+    if status in {s.value for s in ThreadStatus}:
+        query = query.where(MessageThread.status == ThreadStatus(status))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    unread = _unread_condition(user).label("unread")
+    rows = db.session.execute(
+        query.add_columns(unread).order_by(MessageThread.last_activity_at.desc(), MessageThread.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return ThreadPage(rows=[(row[0], bool(row[1])) for row in rows], page=page, pages=pages, total=total)
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+DEMO_TEMPLATES = {
+    "claims-inquiry": [("Claim reprocessed", "Thank you for your question. We reviewed the claim and "
+                        "sent it for reprocessing. You will see the result on the claim within 30 days.")],
+    "grievance-and-appeals": [("Grievance received", "We received your request and opened a review. "
+                               "A decision will be sent by the date shown on this message.")],
+    "provider-customer-service": [("Profile updated", "Thank you. We made the change you asked for.")],
+}
+
+
+def seed_demo_messages() -> None:
+    """Demo members and claims, the Message Center rules from the repo file, and a few saved
+    replies (idempotent)."""
+    from webapp.blueprints.claims.services import seed_demo_claims
+
+    seed_demo_claims()
+    load_rules_file(RULES_FILE)
+    for slug, items in DEMO_TEMPLATES.items():
+        queue = queue_by_slug(slug)
+        existing = {t.title for t in templates_of(queue.id)}
+        for title, body in items:
+            if title not in existing:
+                add_template(queue, title, body)
+    db.session.commit()
