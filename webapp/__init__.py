@@ -91,9 +91,9 @@ def _project_path(name: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import attachments, auth, demo, main
+    from webapp.blueprints import attachments, auth, cases, demo, main
 
-    for blueprint in (auth.bp, main.bp, attachments.bp, demo.bp):
+    for blueprint in (auth.bp, main.bp, attachments.bp, cases.bp, demo.bp):
         app.register_blueprint(blueprint)
 
 

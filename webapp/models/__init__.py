@@ -1,11 +1,13 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
 from webapp.models.audit import AuditEvent
+from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.files import StoredFile
 from webapp.models.mail import OutgoingMail
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
-    "AccessStatus", "AuditEvent", "OutgoingMail", "Provider", "ProviderAccess", "ProviderKind",
+    "AccessStatus", "AuditEvent", "Case", "CaseComment", "CaseSequence", "CaseStatus", "OutgoingMail",
+    "Provider", "ProviderAccess", "ProviderKind",
     "Queue", "Role", "StoredFile", "User", "UserStatus", "agent_queues",
 ]
