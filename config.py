@@ -100,7 +100,7 @@ def load_settings(env: dict | None = None) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_REGISTER": True,
         # Cases: per-user creation limit (instead of a third-party robot check), reopen window.
-        "CASE_CREATE_LIMIT": _env_int(env, "CASE_CREATE_LIMIT", 10),
+        "CASE_CREATE_LIMIT": _env_int(env, "CASE_CREATE_LIMIT", 20),
         "CASE_CREATE_WINDOW_MINUTES": _env_int(env, "CASE_CREATE_WINDOW_MINUTES", 10),
         "CASE_REOPEN_DAYS": _env_int(env, "CASE_REOPEN_DAYS", 14),
         "PLAN_PAYER_ID": env.get("PLAN_PAYER_ID", "NYSPARCS"),

@@ -10,6 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.cases.case_types import CASE_TYPES, CHOICE, EMAIL, LONG_TEXT, CaseType
 from webapp.models import CaseStatus
@@ -24,7 +25,8 @@ class CaseTypeForm(FlaskForm):
         csrf = False
 
     type = SelectField(TYPE_LABEL, validate_choice=False,
-                       choices=[("", "Choose a type")] + [(t.slug, t.label) for t in CASE_TYPES.values()])
+                       choices=[SelectChoice("", "Choose a type")]
+                       + [SelectChoice(t.slug, t.label) for t in CASE_TYPES.values()])
     submit = SubmitField("Continue")
 
 
@@ -34,8 +36,8 @@ def case_form_class(case_type: CaseType) -> type[FlaskForm]:
     for spec in case_type.fields:
         if spec.kind == CHOICE:
             attrs[spec.name] = SelectField(spec.label, validate_choice=False,
-                                           choices=[("", f"Choose the {spec.label}")]
-                                           + [(c, c) for c in spec.choices])
+                                           choices=[SelectChoice("", f"Choose the {spec.label}")]
+                                           + [SelectChoice(c, c) for c in spec.choices])
         elif spec.kind == LONG_TEXT:
             attrs[spec.name] = TextAreaField(spec.label)
         elif spec.kind == EMAIL:

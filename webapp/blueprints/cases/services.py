@@ -383,7 +383,7 @@ def may_add_to(user: User, case: Case, *, reopen_days: int, now: datetime | None
 
 
 def provider_recipients(case: Case) -> list[str]:
-    """Every active user of the case's provider, and whoever created the case if still active."""
+    """The e-mail addresses of every active user with the case's provider active in their collection."""
     users = db.session.scalars(
         select(User).join(ProviderAccess, ProviderAccess.user_id == User.id)
         .where(ProviderAccess.provider_id == case.provider_id,
@@ -507,6 +507,7 @@ DEMO_PATIENTS = [("Jordan Avery", "W100234567"), ("Casey Brooks", "W100876543"),
                  ("Taylor Evans", "W100998877")]
 DEMO_STATUSES = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING_PAYER, CaseStatus.PENDING_PROVIDER,
                  CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.NEW, CaseStatus.OPEN]
+CLAIM_ACTIONS_DEMO = ("Claim status", "Payment question", "Denial question", "Reprocessing request")
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
             b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
@@ -530,9 +531,6 @@ def _demo_values(slug: str, index: int, provider: Provider, creator: User, day: 
     elif slug == "enrollment":
         values.update(enrollment_request="Change of information", tax_id=provider.tax_id)
     return values
-
-
-CLAIM_ACTIONS_DEMO = ("Claim status", "Payment question", "Denial question", "Reprocessing request")
 
 
 def seed_demo_cases(upload_dir: str | None = None, count: int = 40) -> int:
