@@ -154,3 +154,28 @@ def test_the_window_passes(world, app):
         with time_machine.travel(start + timedelta(minutes=11), tick=False):
             services.create_case(user, CASE_TYPES["general"], clean, limit=1, window_minutes=10)
             db.session.commit()
+
+
+def test_a_new_case_type_is_data_only(world, signed_in, app, monkeypatch):
+    from webapp.blueprints.cases import case_types
+    from webapp.blueprints.cases.case_types import (
+        CONTACT_SECTION,
+        DESCRIPTION_SECTION,
+        CaseType,
+        FieldSpec,
+        Section,
+    )
+
+    referral = CaseType("referral", "Referral", "provider-customer-service", (
+        CONTACT_SECTION, Section("Referral Information", (FieldSpec("referral_id", "Reference ID"),)),
+        DESCRIPTION_SECTION))
+    monkeypatch.setitem(case_types.CASE_TYPES, "referral", referral)
+    client = signed_in("staff@sunrise.example")
+    assert '<option value="referral">Referral</option>' in client.get("/cases/new").get_data(as_text=True)
+    assert "Reference ID" in client.get("/cases/new?type=referral").get_data(as_text=True)
+    data = {"contact_email": "a@sunrise.example", "npi": "1234567893", "referral_id": "R-1",
+            "subject": "Referral question", "description": "When?"}
+    response = client.post("/cases/new?type=referral", data=data)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Reference ID" in page and "R-1" in page and "Referral" in page

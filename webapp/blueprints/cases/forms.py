@@ -24,10 +24,13 @@ class CaseTypeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    type = SelectField(TYPE_LABEL, validate_choice=False,
-                       choices=[SelectChoice("", "Choose a type")]
-                       + [SelectChoice(t.slug, t.label) for t in CASE_TYPES.values()])
+    type = SelectField(TYPE_LABEL, validate_choice=False)
     submit = SubmitField("Continue")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = [SelectChoice("", "Choose a type")] + [
+            SelectChoice(t.slug, t.label) for t in CASE_TYPES.values()]
 
 
 def case_form_class(case_type: CaseType) -> type[FlaskForm]:
