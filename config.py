@@ -101,6 +101,11 @@ def load_settings(env: dict | None = None) -> dict:
         "COMPRESS_BR_LEVEL": 6,  # htmx: 16.4 KB at 6 vs 17.4 KB at the default 4 (gzip: 16.9 KB)
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_REGISTER": True,
+        # Cases: per-user creation limit (instead of a third-party robot check), reopen window.
+        "CASE_CREATE_LIMIT": _env_int(env, "CASE_CREATE_LIMIT", 20),
+        "CASE_CREATE_WINDOW_MINUTES": _env_int(env, "CASE_CREATE_WINDOW_MINUTES", 10),
+        "CASE_REOPEN_DAYS": _env_int(env, "CASE_REOPEN_DAYS", 14),
+        "PLAN_PAYER_ID": env.get("PLAN_PAYER_ID", "NYSPARCS"),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "Demo!Pass2026"),
         "TESTING": _env_bool(env, "TESTING", False),
     }

@@ -1,7 +1,7 @@
 """messages: members, claims, message center
 
 Revision ID: 0006_messages
-Revises: 0003_files
+Revises: 0004_cases
 Create Date: 2026-11-23 07:48:57.974874
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_messages'
-down_revision = '0003_files'
+down_revision = '0004_cases'
 branch_labels = None
 depends_on = None
 

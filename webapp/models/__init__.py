@@ -1,5 +1,6 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
 from webapp.models.audit import AuditEvent
+from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import Claim, ClaimStatus, Member
 from webapp.models.files import StoredFile
 from webapp.models.mail import OutgoingMail
@@ -11,7 +12,8 @@ from webapp.models.providers import AccessStatus, Provider, ProviderAccess, Prov
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
-    "AccessStatus", "AuditEvent", "OutgoingMail", "Provider", "ProviderAccess", "ProviderKind",
+    "AccessStatus", "AuditEvent", "Case", "CaseComment", "CaseSequence", "CaseStatus", "OutgoingMail",
+    "Provider", "ProviderAccess", "ProviderKind",
     "Queue", "Role", "StoredFile", "User", "UserStatus", "agent_queues",
     "Claim", "ClaimStatus", "Member",
     "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
+from webapp.blueprints.cases.services import seed_demo_cases
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_standard_queues
@@ -84,5 +85,6 @@ def seed_demo(password: str) -> list[DemoLogin]:
             label = provider.name
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
     db.session.commit()
+    seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
     return logins

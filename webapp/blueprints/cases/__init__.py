@@ -1,0 +1,15 @@
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.record_once
+def _register_file_owner(_state) -> None:
+    """Files attached to a case are downloaded under the case's own access rule."""
+    from webapp.blueprints.attachments.services import register_owner
+    from webapp.blueprints.cases.services import can_view_case_id
+
+    register_owner("case", can_view_case_id)
+
+
+from webapp.blueprints.cases import routes  # noqa: E402,F401
