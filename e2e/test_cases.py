@@ -91,7 +91,7 @@ def test_claim_case_from_creation_to_agent_reply(page: Page, smtp_server):
     sign_out(page)
 
     # The agent finds it in Claims Inquiry, takes it, replies and asks the office for more.
-    mails_before = len(smtp_server.to("staff@sunrise.example"))
+    mails_before = smtp_server.count("staff@sunrise.example", "A case has a new comment")
     sign_in(page, "agent@plan.example")
     page.get_by_role("link", name="Cases", exact=True).click()
     page.get_by_role("link", name="Claims Inquiry").click()

@@ -47,7 +47,7 @@ def test_claim_question_answered_escalated_as_grievance_and_documents_followed_u
     sign_out(page)
 
     # The agent answers from Claims Inquiry; the office gets a notice with a link only.
-    mails_before = len(smtp_server.to("staff@sunrise.example"))
+    mails_before = smtp_server.count("staff@sunrise.example", "You have a new message")
     sign_in(page, "agent@plan.example")
     page.get_by_role("link", name="Message Center").click()
     page.get_by_role("link", name="Claims Inquiry").click()

@@ -61,6 +61,10 @@ class MailBox:
         with self.lock:
             return [m for m in self.messages if address.lower() in (r.lower() for r in m.recipients)]
 
+    def count(self, to: str, subject_contains: str = "") -> int:
+        """How many mails to `to` (whose subject contains the text) arrived so far: `after=` for wait_for."""
+        return len([m for m in self.to(to) if subject_contains in m.subject])
+
     def wait_for(self, to: str, subject_contains: str = "", after: int = 0,
                  timeout: float = 10.0) -> ReceivedMail:
         """The first mail to `to` (whose subject contains the text) beyond the first `after`."""

@@ -23,7 +23,7 @@ def sunrise_case(world, app, signed_in):
     assert response.status_code == 303
     client.post("/sign-out")
     with app.app_context():
-        public_id = db.session.scalar(select(StoredFile.public_id))
+        public_id = db.session.scalar(select(StoredFile.public_id).order_by(StoredFile.id.desc()).limit(1))
     return number, public_id
 
 
