@@ -1,60 +1,11 @@
 """As a new office user, I register, my administrator approves me, I create my credentials and sign in."""
 from __future__ import annotations
 
-import itertools
+from playwright.sync_api import expect
 
-from playwright.sync_api import Page, expect
-
-from e2e.helpers import sign_in, sign_out
-
-STRONG_PASSWORD = "Kestrel#Harbor42"
-_numbers = itertools.count(1)
-
-
-def new_email(prefix: str) -> str:
-    return f"{prefix}{next(_numbers)}@newoffice.example"
-
-
-def fill_details(page: Page, email: str, name: str = "Nora Quinn") -> None:
-    page.goto("/sign-in")
-    page.get_by_role("link", name="Register as a new user").click()
-    expect(page.get_by_role("heading", name="Register as a new user")).to_be_visible()
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Provider's full address").fill("1200 Sunrise Boulevard, Suite 300, Hartford, CT 06103")
-    page.get_by_label("Mobile number").fill("860-555-0199")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Position").fill("Billing Specialist")
-    page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Verify Your Identity")).to_be_visible()
-
-
-def enter_passcode(page: Page, code: str, button: str = "Next") -> None:
-    page.get_by_label("Passcode").fill(code)
-    page.get_by_role("button", name=button, exact=True).click()
-
-
-def find_sunrise_and_submit(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Identify your provider")).to_be_visible()
-    page.get_by_role("tab", name="Group/Facility Search").click()
-    page.get_by_label("Tax ID").fill("000123456")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_label("Sunrise Family Medical Group").check()
-    page.get_by_label("On behalf of the provider").check()
-    page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Submit your request")).to_be_visible()
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    expect(page.get_by_text("Local Office Administrator of Sunrise Family Medical Group")).to_be_visible()
-
-
-def approve_as_administrator(page: Page, name: str) -> None:
-    sign_in(page, "loa@sunrise.example")
-    page.get_by_role("link", name="Access requests").click()
-    page.get_by_role("link", name=f"Review the request of {name}").click()
-    page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text(f"The request of {name} was approved.")).to_be_visible()
-    sign_out(page)
-
+from e2e.account_steps import (STRONG_PASSWORD, approve_as_administrator, enter_passcode,
+                               fill_details, find_sunrise_and_submit, new_email, set_questions)
+from e2e.helpers import sign_in
 
 def test_new_user_registers_is_approved_and_signs_in(page, smtp_server):
     email = new_email("nora")
@@ -89,14 +40,7 @@ def test_new_user_registers_is_approved_and_signs_in(page, smtp_server):
     page.get_by_label("Confirm Password").fill(STRONG_PASSWORD)
     page.get_by_role("button", name="Next").click()
 
-    expect(page.get_by_role("heading", name="Security Questions")).to_be_visible()
-    page.get_by_label("Security question 1").select_option(label="What was the name of your first pet?")
-    page.get_by_label("Answer 1").fill("Biscuit")
-    page.get_by_label("Security question 2").select_option(label="What was the name of your first school?")
-    page.get_by_label("Answer 2").fill("Lincoln Elementary")
-    page.get_by_role("button", name="Submit").click()
-
-    expect(page.get_by_text("Your account is ready.")).to_be_visible()
+    set_questions(page)
     sign_in(page, email, STRONG_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome, Nora")).to_be_visible()
     expect(page.locator("header")).to_contain_text("Nora Quinn")

@@ -91,9 +91,9 @@ def _project_path(name: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import auth, demo, main, registration
+    from webapp.blueprints import auth, demo, main, profile, registration
 
-    for blueprint in (auth.bp, main.bp, demo.bp, registration.bp):
+    for blueprint in (auth.bp, main.bp, demo.bp, registration.bp, profile.bp):
         app.register_blueprint(blueprint)
 
 

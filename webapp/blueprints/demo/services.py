@@ -8,6 +8,7 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.queues.services import assign_agent, ensure_standard_queues
+from webapp.blueprints.registration.services import seed_demo_accounts
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User
 
@@ -82,5 +83,6 @@ def seed_demo(password: str) -> list[DemoLogin]:
                 provider.administrator = user
             label = provider.name
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
+    seed_demo_accounts([_ensure_user(*person[:4], password, person[5]) for person in DEMO_PEOPLE])
     db.session.commit()
     return logins

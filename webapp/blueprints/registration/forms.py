@@ -164,3 +164,34 @@ class SecurityQuestionsForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     token = HiddenField()
+
+
+class VerificationCodeForm(FlaskForm):
+    passcode = StringField("Verification Code", filters=[strip], validators=[
+        DataRequired("Enter the verification code from the email."), Length(max=20)])
+    submit = SubmitField("Verify")
+
+
+class ChangePasswordForm(FlaskForm):
+    password = PasswordField("New Password", validators=[DataRequired("Enter a new password."), Length(max=200)])
+    confirm = PasswordField("Confirm Password", validators=[
+        DataRequired("Enter the new password again to confirm it."),
+        EqualTo("password", "The passwords do not match.")])
+    submit = SubmitField("Save")
+
+
+class ChangeSecurityForm(SecurityQuestionsForm):
+    submit = SubmitField("Save")
+
+
+class EmailOnlyForm(FlaskForm):
+    email = StringField("Email address", filters=[strip], validators=[
+        DataRequired("Enter your email address."), Length(max=254),
+        Email("Enter an email address like name@example.com.", check_deliverability=False)])
+    submit = SubmitField("Next")
+
+
+class SecurityAnswerForm(FlaskForm):
+    answer = StringField("Answer", filters=[strip], validators=[
+        DataRequired("Enter the answer to your security question."), Length(max=100)])
+    submit = SubmitField("Next")

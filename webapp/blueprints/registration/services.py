@@ -302,3 +302,25 @@ def finish_credentials(user: User, link: EmailLink, questions: list[tuple[str, s
     user.status = UserStatus.ACTIVE
     use_link(link)
     discard_passcodes(user_subject(user))
+
+
+DEMO_SECURITY_ANSWERS = [("first_pet", "Rex"), ("first_school", "Lincoln")]
+
+
+def seed_demo_accounts(users: list[User]) -> None:
+    """Demo users get two security questions (first pet: Rex, first school: Lincoln) so Forgot
+    password can be tried; existing answers are kept (idempotent). The public demo answers are
+    hashed once and shared, to keep seeding fast."""
+    from webapp.blueprints.auth.credentials import normalize_answer, security_questions_of
+    from webapp.models import SecurityAnswer
+    from webapp.passwords import hash_password
+
+    hashes = {}
+    for user in users:
+        if security_questions_of(user):
+            continue
+        for position, (question, answer) in enumerate(DEMO_SECURITY_ANSWERS, start=1):
+            if question not in hashes:
+                hashes[question] = hash_password(normalize_answer(answer))
+            db.session.add(SecurityAnswer(user_id=user.id, question=question, position=position,
+                                          answer_hash=hashes[question]))
