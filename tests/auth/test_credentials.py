@@ -8,7 +8,6 @@ import time_machine
 
 from webapp.blueprints.auth import credentials as c
 from webapp.blueprints.auth.services import create_user
-from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import EmailLinkPurpose, PasscodeChallenge, PasscodePurpose, Role
 

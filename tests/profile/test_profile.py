@@ -5,10 +5,10 @@ import re
 
 from sqlalchemy import select
 
-from tests.accounts_helpers import last_mail, mails, passcode_in
+from tests.accounts_helpers import last_mail, passcode_in
 from tests.conftest import DEMO_PASSWORD, sign_in
 from webapp.extensions import db
-from webapp.models import AccessStatus, Provider, ProviderAccess, User
+from webapp.models import AccessStatus, ProviderAccess, User
 
 NEW = "Kestrel#Harbor42"
 

@@ -4,7 +4,7 @@ from flask_login import current_user, login_user
 
 from webapp import audit, ratelimit
 from webapp.blueprints.auth import bp
-from webapp.blueprints.auth.credentials import (PasscodeCheck, PasscodeLocked, PasscodeResult,
+from webapp.blueprints.auth.credentials import (PasscodeLocked,
                                                 SECURITY_QUESTIONS, change_password, check_passcode,
                                                 check_security_answer, issue_passcode, passcode_mail_body,
                                                 passcode_message, password_reused,
@@ -130,7 +130,10 @@ def forgot_password_verify():
     if form.validate_on_submit():
         user = _recovery_user(state)
         if user is None:
-            check = PasscodeCheck(PasscodeResult.WRONG, attempts_left=current_app.config["PASSCODE_MAX_ATTEMPTS"] - 1)
+            from webapp.blueprints.registration.routes import decoy_check
+
+            check = decoy_check(state)
+            session["recovery"] = state
         else:
             check = check_passcode(PasscodePurpose.FORGOT_PASSWORD, f"user:{user.id}", form.passcode.data)
             db.session.commit()

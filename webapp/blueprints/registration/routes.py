@@ -77,6 +77,15 @@ def current_registration(*, verified: bool = True) -> Registration | None:
     return registration
 
 
+def decoy_check(state: dict) -> PasscodeCheck:
+    """For an address that must not be revealed: wrong tries count down and lock like real ones."""
+    max_attempts = current_app.config["PASSCODE_MAX_ATTEMPTS"]
+    state["decoy_failures"] = state.get("decoy_failures", 0) + 1
+    if state["decoy_failures"] >= max_attempts:
+        return PasscodeCheck(PasscodeResult.LOCKED, locked_minutes=current_app.config["PASSCODE_LOCK_MINUTES"])
+    return PasscodeCheck(PasscodeResult.WRONG, attempts_left=max_attempts - state["decoy_failures"])
+
+
 def _go_to_step(registration: Registration):
     return redirect_to(url_for(STEP_ENDPOINTS[registration.step]))
 
@@ -136,8 +145,8 @@ def verify():
     form = PasscodeForm()
     if form.validate_on_submit():
         if registration is None:  # an address that already has an account: looks like a wrong code
-            form.passcode.errors.append(passcode_message(PasscodeCheck(
-                PasscodeResult.WRONG, attempts_left=current_app.config["PASSCODE_MAX_ATTEMPTS"] - 1)))
+            form.passcode.errors.append(passcode_message(decoy_check(state)))
+            session["registration"] = state
             return _verify_page(form, status=422, email=state["email"])
         check = check_passcode(PasscodePurpose.REGISTER, services.registration_subject(registration),
                                form.passcode.data)
