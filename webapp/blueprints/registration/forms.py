@@ -3,6 +3,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField, \
     SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from webapp.blueprints.auth.credentials import SECURITY_QUESTIONS
@@ -105,7 +106,7 @@ class GroupSearchForm(FlaskForm):
         return ok
 
 
-REGISTERING_AS = [("behalf", "On behalf of the provider"), ("provider", "As the provider")]
+REGISTERING_AS = [SelectChoice("behalf", "On behalf of the provider"), SelectChoice("provider", "As the provider")]
 
 
 class SelectProviderForm(FlaskForm):
@@ -140,7 +141,7 @@ class NewPasswordForm(FlaskForm):
     submit = SubmitField("Next")
 
 
-QUESTION_CHOICES = [("", "Choose a question")] + list(SECURITY_QUESTIONS.items())
+QUESTION_CHOICES = [SelectChoice("", "Choose a question")] + [SelectChoice(k, v) for k, v in SECURITY_QUESTIONS.items()]
 
 
 class SecurityQuestionsForm(FlaskForm):
