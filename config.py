@@ -107,5 +107,20 @@ def load_settings(env: dict | None = None) -> dict:
         "CASE_REOPEN_DAYS": _env_int(env, "CASE_REOPEN_DAYS", 14),
         "PLAN_PAYER_ID": env.get("PLAN_PAYER_ID", "NYSPARCS"),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "Demo!Pass2026"),
+        # Accounts (registration, passcodes, passwords); see README "Settings".
+        "PASSCODE_TTL_MINUTES": _env_int(env, "PASSCODE_TTL_MINUTES", 15),
+        "PASSCODE_MAX_ATTEMPTS": _env_int(env, "PASSCODE_MAX_ATTEMPTS", 5),
+        "PASSCODE_LOCK_MINUTES": _env_int(env, "PASSCODE_LOCK_MINUTES", 30),
+        "REGISTRATION_TTL_HOURS": _env_int(env, "REGISTRATION_TTL_HOURS", 72),
+        "CREDENTIALS_LINK_HOURS": _env_int(env, "CREDENTIALS_LINK_HOURS", 72),
+        "APPROVAL_LINK_DAYS": _env_int(env, "APPROVAL_LINK_DAYS", 14),
+        # Never below the guide's 7; default 8 (NIST SP 800-63B).
+        "PASSWORD_MIN_LENGTH": max(7, _env_int(env, "PASSWORD_MIN_LENGTH", 8)),
+        "PASSWORD_MAX_AGE_DAYS": _env_int(env, "PASSWORD_MAX_AGE_DAYS", 60),  # 0: no rotation
+        "PASSWORD_HISTORY": _env_int(env, "PASSWORD_HISTORY", 5),
+        "TERMS_VERSION": env.get("TERMS_VERSION", "2026-11"),
+        "RATE_LIMIT_PER_ADDRESS": _env_int(env, "RATE_LIMIT_PER_ADDRESS", 20),
+        "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),
+        "RATE_LIMIT_WINDOW_MINUTES": _env_int(env, "RATE_LIMIT_WINDOW_MINUTES", 60),
         "TESTING": _env_bool(env, "TESTING", False),
     }

@@ -91,9 +91,12 @@ def _project_path(name: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import attachments, auth, cases, claims, demo, main, messages
+    from webapp.blueprints import (
+        attachments, auth, cases, claims, demo, main, messages, profile, registration,
+    )
 
-    for blueprint in (auth.bp, main.bp, attachments.bp, cases.bp, claims.bp, messages.bp, demo.bp):
+    for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
+                      claims.bp, messages.bp, demo.bp):
         app.register_blueprint(blueprint)
 
 

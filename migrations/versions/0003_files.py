@@ -1,7 +1,7 @@
 """files: stored attachments
 
 Revision ID: 0003_files
-Revises: 0001_foundation
+Revises: 0002_accounts
 Create Date: 2026-11-23 07:44:31.953547
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_files'
-down_revision = '0001_foundation'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 

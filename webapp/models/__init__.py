@@ -1,4 +1,7 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
+from webapp.models.accounts import (EmailLink, EmailLinkPurpose, PasscodeChallenge, PasscodePurpose,
+                                    PasswordHistory, RateLimitHit, Registration, RegistrationStep,
+                                    SecurityAnswer)
 from webapp.models.audit import AuditEvent
 from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import Claim, ClaimStatus, Member
@@ -18,4 +21,6 @@ __all__ = [
     "Claim", "ClaimStatus", "Member",
     "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",
     "ThreadRead", "ThreadStatus",
+    "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
+    "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
 ]

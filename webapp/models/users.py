@@ -72,6 +72,7 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     position: Mapped[str | None] = mapped_column(String(120))
     mobile_phone: Mapped[str | None] = mapped_column(String(20))
+    office_address: Mapped[str | None] = mapped_column(String(300))  # the provider's full address
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_sign_in_at: Mapped[datetime | None]
 

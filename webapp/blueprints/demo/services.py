@@ -10,6 +10,7 @@ from webapp.blueprints.cases.services import seed_demo_cases
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_standard_queues
+from webapp.blueprints.registration.services import seed_demo_accounts
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User
 
@@ -84,6 +85,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
                 provider.administrator = user
             label = provider.name
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
+    seed_demo_accounts([_ensure_user(*person[:4], password, person[5]) for person in DEMO_PEOPLE])
     db.session.commit()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies

@@ -58,3 +58,32 @@ def active_providers(user: User) -> list[Provider]:
 
 def active_provider_ids(user: User) -> list[int]:
     return [p.id for p in active_providers(user)]
+
+
+SEARCH_LIMIT = 25
+
+
+def search_providers(kind: ProviderKind, *, first_name: str = "", last_name: str = "", name: str = "",
+                     tax_id: str = "") -> list[Provider]:
+    """Practitioner search (first and last name, or Tax ID) and Group/Facility search (name, or
+    Tax ID), as in the registration and My Collections screens. Names match from their start,
+    any case; a Tax ID must already be 9 digits."""
+    query = select(Provider).where(Provider.kind == kind)
+    if tax_id:
+        query = query.where(Provider.tax_id == tax_id)
+    elif kind is ProviderKind.PRACTITIONER:
+        if not (first_name or last_name):
+            return []
+        if first_name:
+            query = query.where(Provider.first_name.ilike(f"{_like(first_name)}%", escape="\\"))
+        if last_name:
+            query = query.where(Provider.last_name.ilike(f"{_like(last_name)}%", escape="\\"))
+    else:
+        if not name:
+            return []
+        query = query.where(Provider.name.ilike(f"%{_like(name)}%", escape="\\"))
+    return list(db.session.scalars(query.order_by(Provider.name).limit(SEARCH_LIMIT)))
+
+
+def _like(text: str) -> str:
+    return text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

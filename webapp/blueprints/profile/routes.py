@@ -1,0 +1,170 @@
+import time
+
+from flask import abort, current_app, flash, request, session, url_for
+from flask_login import current_user, login_required, login_user
+
+from webapp import audit
+from webapp.blueprints.auth.credentials import (PasscodeLocked, check_passcode, passcode_message,
+                                                password_rules, set_security_answers)
+from webapp.blueprints.auth.recovery import save_new_password
+from webapp.blueprints.profile import bp, services
+from webapp.blueprints.profile.forms import DemographicsForm, SendRequestForm
+from webapp.blueprints.registration import services as registration_services
+from webapp.blueprints.registration.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
+from webapp.blueprints.registration.routes import provider_search_context, rate_limited, send_mail_now, too_many
+from webapp.extensions import db
+from webapp.htmx import redirect_to, render_page
+from webapp.models import PasscodePurpose, Provider
+
+PURPOSES = {
+    "password": (PasscodePurpose.CHANGE_PASSWORD, "change your password", "profile.change_password"),
+    "security": (PasscodePurpose.CHANGE_SECURITY, "change your security questions", "profile.change_security"),
+}
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    return None
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("")
+def my_profile():
+    return render_page("profile/profile.html", user=_user(), profile_tab="profile")
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+def edit_info():
+    user = _user()
+    form = DemographicsForm(obj=user)
+    if form.validate_on_submit():
+        services.update_demographics(user, mobile_phone=form.mobile_phone.data, position=form.position.data,
+                                     office_address=form.office_address.data)
+        audit.record_request("profile.updated", "user", user.id)
+        db.session.commit()
+        flash("Your demographic information has been updated.", "success")
+        return redirect_to(url_for("profile.my_profile"))
+    return render_page("profile/edit.html", "form", form=form, user=user, profile_tab="profile",
+                       status=422 if form.errors else 200)
+
+
+@bp.route("/verify/<purpose>/start", methods=["POST"])
+def start_verification(purpose):
+    if purpose not in PURPOSES:
+        abort(404)
+    user = _user()
+    retry_after = rate_limited("profile-code", user.email)
+    if retry_after is not None:
+        flash(too_many(retry_after), "error")
+        return redirect_to(url_for("profile.my_profile"))
+    code_purpose, why, _ = PURPOSES[purpose]
+    try:
+        registration_services.send_credentials_passcode(user, code_purpose, why)
+    except PasscodeLocked as locked:
+        db.session.rollback()
+        flash(f"Too many wrong codes. Try again in {locked.minutes} minutes.", "error")
+        return redirect_to(url_for("profile.my_profile"))
+    db.session.commit()
+    send_mail_now(user.email)
+    return redirect_to(url_for("profile.verify", purpose=purpose))
+
+
+@bp.route("/verify/<purpose>", methods=["GET", "POST"])
+def verify(purpose):
+    if purpose not in PURPOSES:
+        abort(404)
+    user = _user()
+    code_purpose, _, next_endpoint = PURPOSES[purpose]
+    form = VerificationCodeForm()
+    if form.validate_on_submit():
+        check = check_passcode(code_purpose, registration_services.user_subject(user), form.passcode.data)
+        db.session.commit()
+        if check.ok:
+            session[f"verified_{purpose}"] = time.time()
+            return redirect_to(url_for(next_endpoint))
+        form.passcode.errors.append(passcode_message(check, "verification code"))
+    return render_page("registration/verify.html", "form", form=form, email=user.email, problem=None,
+                       status=422 if form.errors else 200, button="Verify",
+                       resend_url=url_for("profile.start_verification", purpose=purpose),
+                       action=url_for("profile.verify", purpose=purpose))
+
+
+def _recently_verified(purpose: str) -> bool:
+    verified_at = session.get(f"verified_{purpose}")
+    return verified_at is not None and time.time() - verified_at < services.VERIFIED_MINUTES * 60
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    if not _recently_verified("password"):
+        return redirect_to(url_for("profile.my_profile"))
+    user = _user()
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and save_new_password(form, user):
+        audit.record_request("password.changed", "user", user.id)
+        db.session.commit()
+        session.pop("verified_password", None)
+        login_user(user)  # this session stays; every other session of the user has ended
+        flash("Your password has been updated. Your other sessions have been signed out.", "success")
+        return redirect_to(url_for("profile.my_profile"))
+    return render_page("registration/password.html", "form", form=form, status=422 if form.errors else 200,
+                       rules=password_rules(current_app.config["PASSWORD_MIN_LENGTH"]),
+                       heading="Change Password", action=url_for("profile.change_password"))
+
+
+@bp.route("/security", methods=["GET", "POST"])
+def change_security():
+    if not _recently_verified("security"):
+        return redirect_to(url_for("profile.my_profile"))
+    user = _user()
+    form = ChangeSecurityForm()
+    if form.validate_on_submit():
+        set_security_answers(user, form.pairs())
+        audit.record_request("security_questions.changed", "user", user.id)
+        db.session.commit()
+        session.pop("verified_security", None)
+        flash("Your security questions and answers have been updated.", "success")
+        return redirect_to(url_for("profile.my_profile"))
+    return render_page("registration/questions.html", "form", form=form, status=422 if form.errors else 200,
+                       heading="Change Security", action=url_for("profile.change_security"), button_label="Save")
+
+
+@bp.route("/collections")
+def my_collections():
+    return render_page("profile/collections.html", accesses=services.collection(_user()), profile_tab="collections")
+
+
+@bp.route("/collections/<int:access_id>/default", methods=["POST"])
+def make_default(access_id):
+    if not services.make_default(_user(), access_id):
+        abort(404)
+    db.session.commit()
+    flash("Your default provider has been changed.", "success")
+    return redirect_to(url_for("profile.my_collections"))
+
+
+@bp.route("/collections/add", methods=["GET", "POST"])
+def add_provider():
+    user = _user()
+    context = provider_search_context()
+    select_form = SendRequestForm(prefix="pick")
+    if request.method == "POST" and select_form.validate_on_submit():
+        provider = db.session.get(Provider, select_form.provider_id.data)
+        if provider is None:
+            abort(404)
+        if any(a.provider_id == provider.id and a.status.value in ("active", "pending")
+               for a in services.collection(user)):
+            flash(f"{provider.name} is already in your collection.", "info")
+            return redirect_to(url_for("profile.my_collections"))
+        access = registration_services.request_access(user, provider)
+        audit.record_request("access.requested", "provider_access", access.id)
+        db.session.commit()
+        send_mail_now(user.email)
+        flash(f"Your request for {provider.name} was sent. It shows as Pending until it is approved.", "success")
+        return redirect_to(url_for("profile.my_collections"))
+    return render_page("profile/add_provider.html", "search", select_form=select_form, profile_tab="collections",
+                       status=422 if select_form.errors else 200, **context)

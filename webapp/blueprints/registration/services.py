@@ -1,0 +1,326 @@
+"""Registration, access requests and their approval, creating credentials: plain functions.
+
+The caller (a view) commits, then calls webapp.mailer.deliver_pending().
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from webapp.blueprints.auth.credentials import (change_password, discard_passcodes, issue_passcode,
+                                                make_link_token, passcode_mail_body, public_url,
+                                                set_security_answers, use_link)
+from webapp.blueprints.auth.services import create_user, normalize_email
+from webapp.blueprints.providers.services import grant_access
+from webapp.clock import utcnow_naive
+from webapp.extensions import db
+from webapp.mailer import queue_mail
+from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodeChallenge,
+                           PasscodePurpose, Provider, ProviderAccess, Registration,
+                           RegistrationStep, Role, User, UserStatus)
+
+TERMS_TEMPLATE = "registration/_terms_text.html"
+# Paths in mails are literal (mails are built without a request); the routes use the same paths.
+
+
+def registration_subject(registration: Registration) -> str:
+    return f"registration:{registration.id}"
+
+
+def user_subject(user: User) -> str:
+    return f"user:{user.id}"
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """'Ana María de la Cruz' -> ('Ana María de la', 'Cruz'): the last word is the last name."""
+    words = full_name.split()
+    return " ".join(words[:-1]), words[-1]
+
+
+# --- step 1: details ----------------------------------------------------------------------------
+
+@dataclass
+class StartResult:
+    registration: Registration | None  # None: the address already has an account (not said)
+    resumed: bool = False
+
+
+def open_registration(email: str) -> Registration | None:
+    """The unfinished, unexpired registration for this email, if any."""
+    return db.session.scalar(select(Registration).where(
+        Registration.email == normalize_email(email), Registration.submitted_at.is_(None),
+        Registration.expires_at > utcnow_naive()))
+
+
+def start_registration(*, full_name: str, office_address: str, mobile_phone: str, email: str,
+                       position: str) -> StartResult:
+    """Step 1. Mails a passcode (and a link to continue later) for a new registration.
+
+    The same email cannot register twice: an existing account gets a "you already have an account"
+    mail instead, and an unfinished registration is continued (a new passcode to the same address).
+    The screen looks the same in every case, so it never tells whether an email is registered.
+    """
+    email = normalize_email(email)
+    purge_expired_registrations()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        queue_mail(email, "ProviderDesk registration",
+                   "Someone (maybe you) tried to register for ProviderDesk with this email address.\n"
+                   "You already have an account. Sign in, or use \"Forgot password\" if you need to:\n"
+                   f"{public_url('/sign-in')}\n\nIf it was not you, you can ignore this email.")
+        return StartResult(None)
+    registration = open_registration(email)
+    resumed = registration is not None
+    if registration is None:
+        first, last = split_full_name(full_name)
+        now = utcnow_naive()
+        registration = Registration(
+            email=email, first_name=first, last_name=last, office_address=office_address,
+            mobile_phone=mobile_phone, position=position, step=RegistrationStep.VERIFY,
+            created_at=now, expires_at=now + timedelta(hours=current_app.config["REGISTRATION_TTL_HOURS"]))
+        db.session.add(registration)
+        db.session.flush()
+    send_registration_passcode(registration)
+    return StartResult(registration, resumed=resumed)
+
+
+def send_registration_passcode(registration: Registration) -> None:
+    """Mail a new passcode (PasscodeLocked while locked). The mail also has a link to continue."""
+    code = issue_passcode(PasscodePurpose.REGISTER, registration_subject(registration))
+    remaining = registration.expires_at - utcnow_naive()
+    token = make_link_token(EmailLinkPurpose.RESUME_REGISTRATION, remaining, registration_id=registration.id)
+    link = public_url(f"/register/resume/{token}")
+    queue_mail(registration.email, "Your ProviderDesk passcode",
+               passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"],
+                                  "verify your identity and continue your registration", link))
+
+
+def purge_expired_registrations() -> int:
+    """Unfinished registrations past their lifetime are deleted with their codes and links."""
+    expired = list(db.session.scalars(select(Registration.id).where(
+        Registration.submitted_at.is_(None), Registration.expires_at <= utcnow_naive())))
+    if not expired:
+        return 0
+    db.session.execute(delete(PasscodeChallenge).where(
+        PasscodeChallenge.subject.in_([f"registration:{i}" for i in expired])))
+    db.session.execute(delete(EmailLink).where(EmailLink.registration_id.in_(expired)))
+    db.session.execute(delete(Registration).where(Registration.id.in_(expired)))
+    return len(expired)
+
+
+def mark_email_verified(registration: Registration) -> None:
+    if registration.email_verified_at is None:
+        registration.email_verified_at = utcnow_naive()
+    if registration.step is RegistrationStep.VERIFY:
+        registration.step = RegistrationStep.TERMS
+
+
+def accept_terms(registration: Registration, version: str) -> None:
+    registration.terms_accepted_at = utcnow_naive()
+    registration.terms_version = version
+    if registration.step is RegistrationStep.TERMS:
+        registration.step = RegistrationStep.PROVIDER
+
+
+def choose_provider(registration: Registration, provider: Provider, on_behalf: bool) -> None:
+    registration.provider = provider
+    registration.on_behalf = on_behalf
+    registration.step = RegistrationStep.REVIEW
+
+
+# --- step 5: submit -> access request -----------------------------------------------------------
+
+def active_administrator(provider: Provider) -> User | None:
+    admin = provider.administrator
+    return admin if admin is not None and admin.status is UserStatus.ACTIVE else None
+
+
+def reviewer_description(provider: Provider) -> str:
+    if active_administrator(provider):
+        return f"the Local Office Administrator of {provider.name}"
+    if provider.email:
+        return f"{provider.name}, by email to the address the health plan has on file"
+    return "the health plan's Provider Services team"
+
+
+def submit_registration(registration: Registration) -> ProviderAccess:
+    """Create the pending user and the access request; tell whoever approves it."""
+    if registration.submitted_at is not None or registration.provider is None:
+        raise ValueError("registration is not ready to submit")
+    if registration.email_verified_at is None or registration.terms_accepted_at is None:
+        raise ValueError("registration has not verified the email and accepted the terms")
+    user = create_user(email=registration.email, first_name=registration.first_name,
+                       last_name=registration.last_name, role=Role.STAFF, status=UserStatus.PENDING,
+                       position=registration.position, mobile_phone=registration.mobile_phone,
+                       office_address=registration.office_address)
+    db.session.flush()
+    access = request_access(user, registration.provider, on_behalf=registration.on_behalf)
+    registration.user = user
+    registration.submitted_at = utcnow_naive()
+    registration.step = RegistrationStep.SUBMITTED
+    discard_passcodes(registration_subject(registration))
+    return access
+
+
+def request_access(user: User, provider: Provider, *, on_behalf: bool = True) -> ProviderAccess:
+    """A pending ProviderAccess for `provider`, announced to its approver (also My Collections)."""
+    access = db.session.scalar(select(ProviderAccess).where(
+        ProviderAccess.user_id == user.id, ProviderAccess.provider_id == provider.id))
+    if access is not None and access.status is AccessStatus.ACTIVE:
+        raise ValueError("already active")
+    if access is None:
+        access = ProviderAccess(user=user, provider=provider, status=AccessStatus.PENDING)
+        db.session.add(access)
+    access.status = AccessStatus.PENDING
+    access.requested_at = utcnow_naive()
+    access.decided_at = access.decided_by = access.decision_reason = None
+    db.session.flush()
+    notify_approver(access, on_behalf=on_behalf)
+    return access
+
+
+def notify_approver(access: ProviderAccess, *, on_behalf: bool = True) -> None:
+    provider = access.provider
+    who = "on behalf of the provider" if on_behalf else "as the provider"
+    admin = active_administrator(provider)
+    if admin is not None:
+        queue_mail(admin.email, "ProviderDesk: a new access request is waiting",
+                   f"You have a new access request to review for {provider.name} ({who}).\n"
+                   f"Review it here: {public_url(f'/access-requests/{access.id}')}")
+    elif provider.email:
+        token = make_link_token(EmailLinkPurpose.APPROVE_ACCESS,
+                                timedelta(days=current_app.config["APPROVAL_LINK_DAYS"]), access_id=access.id)
+        queue_mail(provider.email, "ProviderDesk: please approve or reject an access request",
+                   f"{access.user.full_name} asked for access to ProviderDesk for {provider.name} "
+                   f"(registering {who}).\nApprove or reject the request here: "
+                   f"{public_url(f'/access-requests/decide/{token}')}\n"
+                   "If you do not know this person, reject the request.")
+
+
+# --- approval -----------------------------------------------------------------------------------
+
+def pending_requests_for(admin: User) -> list[ProviderAccess]:
+    """Pending access requests of the providers `admin` administers (never anyone else's)."""
+    return list(db.session.scalars(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.PENDING,
+               ProviderAccess.user_id != admin.id)
+        .order_by(ProviderAccess.requested_at)))
+
+
+def pending_request_count(admin: User) -> int:
+    return db.session.scalar(
+        select(func.count(ProviderAccess.id)).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.PENDING,
+               ProviderAccess.user_id != admin.id)) or 0
+
+
+def request_for_admin(admin: User, access_id: int) -> ProviderAccess | None:
+    """One request, only if `admin` administers its provider (else None -> 404)."""
+    return db.session.scalar(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(ProviderAccess.id == access_id, Provider.administrator_id == admin.id,
+               ProviderAccess.user_id != admin.id))
+
+
+def decide_access(access: ProviderAccess, *, approve: bool, decided_by: User | None,
+                  reason: str | None = None, replace_administrator: bool = False) -> None:
+    """Approve or reject a pending request and mail the applicant the decision."""
+    if access.status is not AccessStatus.PENDING:
+        raise ValueError("this request was already decided")
+    user, provider = access.user, access.provider
+    reason = (reason or "").strip() or None
+    if approve:
+        grant_access(user, provider, decided_by=decided_by)
+        access.decision_reason = reason
+        if replace_administrator:
+            replace_provider_administrator(provider, user)
+    else:
+        access.status = AccessStatus.REJECTED
+        access.decided_at = utcnow_naive()
+        access.decided_by = decided_by
+        access.decision_reason = reason
+    _mail_decision(access, approve, reason)
+
+
+def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
+    """Explicit only: the new user becomes the provider's one Local Office Administrator."""
+    old = provider.administrator
+    provider.administrator = new_admin
+    new_admin.role = Role.LOCAL_OFFICE_ADMIN
+    db.session.flush()
+    if old is not None and old.id != new_admin.id and old.role is Role.LOCAL_OFFICE_ADMIN:
+        still_admin = db.session.scalar(select(Provider.id).where(Provider.administrator_id == old.id))
+        if still_admin is None:
+            old.role = Role.STAFF
+
+
+def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None) -> None:
+    user, provider = access.user, access.provider
+    reason_line = f"\nReason given: {reason}" if reason else ""
+    if not approved:
+        queue_mail(user.email, "ProviderDesk: your access request was not approved",
+                   f"Your request for access to {provider.name} was not approved.{reason_line}\n"
+                   "If you think this is a mistake, contact your office.")
+        return
+    if user.status is UserStatus.PENDING and user.password_hash is None:
+        token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS,
+                                timedelta(hours=current_app.config["CREDENTIALS_LINK_HOURS"]),
+                                user_id=user.id)
+        queue_mail(user.email, "ProviderDesk: your access was approved",
+                   f"Your request for access to {provider.name} was approved.{reason_line}\n"
+                   "Set up your password and security questions here (the link works once and expires in "
+                   f"{current_app.config['CREDENTIALS_LINK_HOURS']} hours):\n"
+                   f"{public_url(f'/credentials/{token}')}")
+    else:
+        queue_mail(user.email, "ProviderDesk: your access request was approved",
+                   f"Your request for access to {provider.name} was approved.{reason_line}\n"
+                   f"Sign in to see it in My Collections: {public_url('/sign-in')}")
+
+
+# --- create credentials -------------------------------------------------------------------------
+
+def send_credentials_passcode(user: User, purpose: PasscodePurpose = PasscodePurpose.CREDENTIALS,
+                              why: str = "verify your identity and create your password") -> None:
+    code = issue_passcode(purpose, user_subject(user))
+    queue_mail(user.email, "Your ProviderDesk passcode",
+               passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"], why))
+
+
+def set_initial_password(user: User, password: str) -> None:
+    """The first password (rules already checked). The account stays pending until questions are set."""
+    change_password(user, password, current_app.config["PASSWORD_HISTORY"], sign_out_others=True)
+
+
+def finish_credentials(user: User, link: EmailLink, questions: list[tuple[str, str]]) -> None:
+    """Set the security questions, activate the account and use up the link."""
+    if link.used_at is not None or link.user_id != user.id or not user.password_hash:
+        raise ValueError("link already used or no password yet")
+    set_security_answers(user, questions)
+    user.status = UserStatus.ACTIVE
+    use_link(link)
+    discard_passcodes(user_subject(user))
+
+
+DEMO_SECURITY_ANSWERS = [("first_pet", "Rex"), ("first_school", "Lincoln")]
+
+
+def seed_demo_accounts(users: list[User]) -> None:
+    """Demo users get two security questions (first pet: Rex, first school: Lincoln) so Forgot
+    password can be tried; existing answers are kept (idempotent). The public demo answers are
+    hashed once and shared, to keep seeding fast."""
+    from webapp.blueprints.auth.credentials import normalize_answer, security_questions_of
+    from webapp.models import SecurityAnswer
+    from webapp.passwords import hash_password
+
+    hashes = {}
+    for user in users:
+        if security_questions_of(user):
+            continue
+        for position, (question, answer) in enumerate(DEMO_SECURITY_ANSWERS, start=1):
+            if question not in hashes:
+                hashes[question] = hash_password(normalize_answer(answer))
+            db.session.add(SecurityAnswer(user_id=user.id, question=question, position=position,
+                                          answer_hash=hashes[question]))
