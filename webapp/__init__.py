@@ -71,6 +71,10 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     compress.init_app(app)
 
+    from webapp import search
+
+    search.init_app(app)
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
