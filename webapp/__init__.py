@@ -95,9 +95,9 @@ def _project_path(name: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import auth, demo, main
+    from webapp.blueprints import auth, demo, main, search
 
-    for blueprint in (auth.bp, main.bp, demo.bp):
+    for blueprint in (auth.bp, main.bp, demo.bp, search.bp):
         app.register_blueprint(blueprint)
 
 

@@ -66,11 +66,13 @@ def to_index_fields(kind: str, document: dict) -> dict:
         "account": _identifiers(document.get("account_numbers")),
         "title": document.get("title") or "",
         # type/category words are searchable as text too ("grievance" finds that category)
-        "body": _joined([*_as_list(document.get("body")), *_as_list(document.get("type")),
-                         *_as_list(document.get("category")),
+        "text": _joined([document.get("title") or "", *_as_list(document.get("body")),
+                         *_as_list(document.get("type")), *_as_list(document.get("category")),
                          *_as_list(document.get("sub_category"))]),
         "internal": _joined(document.get("internal")),
         "provider_ids": " ".join(str(p) for p in document.get("provider_ids") or ()),
+        "scope_providers": (" " + " ".join(str(p) for p in document.get("provider_ids") or ())
+                            + " ").encode(),
         "queue": document.get("queue") or "",
         "status": document.get("status") or "",
         "type": document.get("type") or "",

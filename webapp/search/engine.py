@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import sorting
+from whoosh.idsets import DocIdSet
 from whoosh.writing import LockError
 
 from webapp.search.documents import day_term, normalize_identifier, to_index_fields
@@ -88,6 +89,36 @@ class Scope:
         terms = [Q.Term("provider_ids", p) for p in sorted(self.provider_ids or ())]
         terms += [Q.Term("queue", slug) for slug in sorted(self.queues or ())]
         return Q.Or(terms) if terms else Q.NullQuery
+
+
+class ScopeFilter(DocIdSet):
+    """The scope as a document-number set for Whoosh's `filter=`, answered from per-document
+    columns (provider ids, queue) instead of a precomputed set: nothing to build per searcher,
+    so a refreshed searcher costs nothing, and each test is one column lookup."""
+
+    def __init__(self, searcher, scope: Scope):
+        reader = searcher.reader()
+        try:
+            self._providers = (reader.column_reader("scope_providers")
+                               if scope.provider_ids else None)
+            self._queues = reader.column_reader("queue") if scope.queues else None
+        except NotImplementedError:  # an empty index has no columns: nothing is allowed
+            self._providers = self._queues = None
+        self._wanted_providers = [f" {p} ".encode() for p in sorted(scope.provider_ids or ())]
+        self._wanted_queues = {q.encode() for q in scope.queues or ()}
+
+    def __contains__(self, docnum) -> bool:
+        if self._providers is not None:
+            value = self._providers[docnum]
+            if value and any(p in value for p in self._wanted_providers):
+                return True
+        if self._queues is not None:
+            value = self._queues[docnum]
+            return _as_bytes(value) in self._wanted_queues
+        return False
+
+    def __bool__(self) -> bool:  # "no filter" is None, never an empty ScopeFilter
+        return True
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -348,17 +379,17 @@ class SearchIndex:
 
     @staticmethod
     def _scope_docs(pooled: _Pooled, scope: Scope):
-        """The scope filter as a document set, computed once per searcher and scope."""
+        """The scope filter for this searcher (None: everything), kept per searcher and scope."""
         if scope.everything:
             return None
         key = (scope.provider_ids, scope.queues)
-        docs = pooled.filters.get(key)
-        if docs is None:
-            docs = set(scope.filter_query().docs(pooled.searcher))
+        allow = pooled.filters.get(key)
+        if allow is None:
+            allow = ScopeFilter(pooled.searcher, scope)
             if len(pooled.filters) > 512:
                 pooled.filters.clear()
-            pooled.filters[key] = docs
-        return docs
+            pooled.filters[key] = allow
+        return allow
 
     @staticmethod
     def _lexicon(pooled: _Pooled, fieldname: str) -> list[str]:
@@ -386,7 +417,12 @@ class SearchIndex:
     def search(self, text: str | ParsedQuery, scope: Scope, *, page: int = 1, per_page: int = 20,
                filters: dict[str, str] | None = None, date_from: datetime | None = None,
                date_to: datetime | None = None, sort: str = "relevance", facets: bool = True,
-               open_only: bool = False, prefix_last: bool = False) -> SearchResults:
+               open_only: bool = False, prefix_last: bool = False,
+               count: bool = True, any_word: bool = False) -> SearchResults:
+        """Search within `scope`. count=False (suggestions): `total` is only the hits found up to
+        page*per_page, which lets Whoosh skip blocks that cannot make the top. any_word=True
+        ("similar records") ranks documents by how many of the words they share instead of
+        requiring all of them."""
         parsed = text if isinstance(text, ParsedQuery) else parse(text)
         results = SearchResults(page=page, per_page=per_page, parsed=parsed)
         if scope.sees_nothing or parsed.is_empty and not filters:
@@ -396,17 +432,16 @@ class SearchIndex:
                 return self._search(pooled, parsed, scope, results, page=page, per_page=per_page,
                                     filters=filters, date_from=date_from, date_to=date_to,
                                     sort=sort, facets=facets, open_only=open_only,
-                                    prefix_last=prefix_last)
+                                    prefix_last=prefix_last, count=count, any_word=any_word)
         except IndexUnavailable:
             results.unavailable = True
             return results
 
     def _search(self, pooled, parsed, scope, results, *, page, per_page, filters, date_from,
-                date_to, sort, facets, open_only, prefix_last) -> SearchResults:
+                date_to, sort, facets, open_only, prefix_last, count,
+                any_word=False) -> SearchResults:
         searcher = pooled.searcher
         allow = self._scope_docs(pooled, scope)
-        if allow is not None and not allow:
-            return results
 
         restrictions = self._restrictions(pooled, parsed, filters, date_from, date_to, open_only)
         if restrictions is None:
@@ -420,17 +455,27 @@ class SearchIndex:
             results.exact_matches = [(s["kind"], s["record_id"]) for s in
                                      (hit.fields() for hit in exact)]
 
-        main = self._text_query(parsed, scope, prefix_last=prefix_last)
+        main = self._text_query(parsed, scope, prefix_last=prefix_last, any_word=any_word)
         if main is None and not restrictions:
             return results
         parts = ([main] if main is not None else []) + restrictions
+        if scope.provider_ids and not scope.queues:
+            # A narrow scope (one organization): also intersect with it inside the query, so the
+            # matcher skips through long posting lists instead of scoring every match and then
+            # dropping it at the filter. Scores are unchanged (constant 0); `filter=` stays.
+            parts.append(Q.ConstantScoreQuery(scope.filter_query(), 0.0))
         full = parts[0] if len(parts) == 1 else Q.And(parts)
+        boost = self._title_boost(parsed)
+        if boost is not None:  # subject matches rank higher; only scored for matching documents
+            full = Q.AndMaybe(full, boost)
         excluded = self._excluded_query(parsed, scope)
         if excluded is not None:
             full = Q.AndNot(full, excluded)
-        return self._run(searcher, full, allow, results, page, per_page, sort, facets)
+        return self._run(searcher, full, allow, results, page, per_page, sort, facets,
+                         count or facets)
 
-    def _run(self, searcher, query, allow, results, page, per_page, sort, facets) -> SearchResults:
+    def _run(self, searcher, query, allow, results, page, per_page, sort, facets,
+             count) -> SearchResults:
         page = max(1, page)
         kwargs = {"filter": allow, "limit": page * per_page}
         if sort == "date":
@@ -438,8 +483,10 @@ class SearchIndex:
         if facets:
             kwargs["groupedby"] = {name: sorting.FieldFacet(name, maptype=sorting.Count)
                                    for name in FACET_FIELDS}
-        found = searcher.search(query, **kwargs)
-        results.total = len(found) if facets else found.estimated_length()
+        # optimize=False: no block-quality skipping, so the collector counts every allowed match
+        # as it goes (with skipping, len() would run the whole query a second time).
+        found = searcher.search(query, optimize=not count, **kwargs)
+        results.total = len(found) if count else len(found.top_n)
         if facets:
             for name in FACET_FIELDS:
                 counts = found.groups(name)
@@ -456,8 +503,6 @@ class SearchIndex:
                 category=stored.get("category", ""), queue=stored.get("queue", ""),
                 created=stored.get("created"), updated=stored.get("updated"),
                 score=found.score(position) or 0.0))
-        if not facets:
-            results.total = max(results.total, len(found.top_n))
         return results
 
     # -- query building --
@@ -474,11 +519,9 @@ class SearchIndex:
             options += [Q.Term(name, identifier, boost=IDENTIFIER_BOOST) for name in IDENTIFIER_FIELDS]
         stems = [t.text for t in TEXT_ANALYZER(word)]
         if len(stems) == 1:
-            for name in text_fields:
-                options.append(Q.Term(name, stems[0], boost=TITLE_BOOST if name == "title" else 1.0))
+            options += [Q.Term(name, stems[0]) for name in text_fields]
         elif len(stems) > 1:  # "x-ray" -> both parts, next to each other
-            for name in text_fields:
-                options.append(Q.Phrase(name, stems))
+            options += [Q.Phrase(name, stems) for name in text_fields]
         if prefix and len(word) >= 3:
             options.append(Q.Prefix("title", word.lower()))
         if not options:
@@ -491,15 +534,24 @@ class SearchIndex:
             return None
         if len(stems) == 1:
             return self._word_query(stems[0], text_fields)
-        return Q.Or([Q.Phrase(name, stems, boost=TITLE_BOOST if name == "title" else 1.0)
-                     for name in text_fields])
+        phrases = [Q.Phrase(name, stems) for name in text_fields]
+        return phrases[0] if len(phrases) == 1 else Q.Or(phrases)
+
+    @staticmethod
+    def _title_boost(parsed: ParsedQuery) -> Q.Query | None:
+        stems = {t.text for word in parsed.positive_words() for t in TEXT_ANALYZER(word[:MAX_WORD_CHARS])}
+        if not stems:
+            return None
+        terms = [Q.Term("title", stem, boost=TITLE_BOOST) for stem in sorted(stems)]
+        return terms[0] if len(terms) == 1 else Q.Or(terms)
 
     def _clause_query(self, clause: Clause, text_fields, *, prefix: bool = False):
         if clause.phrase:
             return self._phrase_query(clause, text_fields)
         return self._word_query(clause.words[0], text_fields, prefix=prefix)
 
-    def _text_query(self, parsed: ParsedQuery, scope: Scope, *, prefix_last=False):
+    def _text_query(self, parsed: ParsedQuery, scope: Scope, *, prefix_last=False,
+                    any_word=False):
         parts = []
         last = len(parsed.required) - 1
         for index, clause in enumerate(parsed.required):
@@ -509,7 +561,9 @@ class SearchIndex:
                 parts.append(query)
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else Q.And(parts)
+        if len(parts) == 1:
+            return parts[0]
+        return Q.Or(parts) if any_word else Q.And(parts)
 
     def _excluded_query(self, parsed: ParsedQuery, scope: Scope):
         parts = [q for q in (self._clause_query(c, scope.text_fields) for c in parsed.excluded)
@@ -591,6 +645,10 @@ class SearchIndex:
         if end < len(text):
             segments.append(("…", False))
         return segments
+
+
+def _as_bytes(value) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode()
 
 
 def _squash(value) -> str:
