@@ -1,6 +1,6 @@
 """Search benchmark: Whoosh (webapp.search) vs SQLite FTS5 on the same synthetic corpus.
 
-    .venv/bin/python bench/search_bench.py --cases 10000 100000
+    .venv/bin/python bench/search_bench.py --cases 10000 100000 [--procs 2] [--queries-only]
 
 For each size it writes a corpus of cases with comments for 200 provider organizations into an
 SQLite database (bench/.work/), then measures:
@@ -317,24 +317,41 @@ def fmt(stats) -> str:
     return f"p50 {stats['p50']:6.1f} ms  p95 {stats['p95']:6.1f} ms  max {stats['max']:7.1f} ms"
 
 
-def bench(size: int, procs: int) -> None:
+def reuse_corpus(db_path: Path) -> dict:
+    """The corpus of an earlier run (same seed: same vocabulary and query set)."""
+    vocab = Vocabulary(random.Random(SEED))
+    con = sqlite3.connect(db_path)
+    cases = con.execute("SELECT * FROM case_").fetchall()
+    con.close()
+    org_providers: dict[int, set] = {}
+    for row in cases:
+        org_providers.setdefault(row[9], set()).add(row[8])
+    return {"vocab": vocab, "cases": cases,
+            "org_providers": {org: sorted(ids) for org, ids in org_providers.items()}}
+
+
+def bench(size: int, procs: int, queries_only: bool = False) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     db_path = WORK / f"corpus-{size}.sqlite3"
     index_root = WORK / f"index-{size}"
     print(f"\n== {size:,} cases, {ORGS} organizations (load {os.getloadavg()[0]:.2f}) ==")
-    t0 = time.perf_counter()
-    corpus = generate_corpus(db_path, size)
-    print(f"corpus: {size:,} cases, {corpus['comments']:,} comments, "
-          f"generated in {time.perf_counter() - t0:.1f} s")
-
-    shutil.rmtree(index_root, ignore_errors=True)
     index = SearchIndex(index_root)
-    t0 = time.perf_counter()
-    count = index.rebuild(load_documents(db_path), procs=procs)
-    reindex = time.perf_counter() - t0
-    print(f"whoosh reindex (procs={procs}): {reindex:.1f} s, {count / reindex:,.0f} docs/s")
-    fts_build = build_fts(db_path)
-    print(f"fts5 build: {fts_build:.1f} s, {size / fts_build:,.0f} docs/s")
+    if queries_only:
+        corpus = reuse_corpus(db_path)
+        print("queries only: corpus and indexes of the previous run")
+    else:
+        t0 = time.perf_counter()
+        corpus = generate_corpus(db_path, size)
+        print(f"corpus: {size:,} cases, {corpus['comments']:,} comments, "
+              f"generated in {time.perf_counter() - t0:.1f} s")
+        shutil.rmtree(index_root, ignore_errors=True)
+        t0 = time.perf_counter()
+        count = index.rebuild(load_documents(db_path), procs=procs)
+        reindex = time.perf_counter() - t0
+        print(f"whoosh reindex (procs={procs}): {reindex:.1f} s, {count / reindex:,.0f} docs/s"
+              f" (load {os.getloadavg()[0]:.2f})")
+        fts_build = build_fts(db_path)
+        print(f"fts5 build: {fts_build:.1f} s, {size / fts_build:,.0f} docs/s")
 
     queries = make_queries(corpus)
     con = sqlite3.connect(db_path)
@@ -344,6 +361,7 @@ def bench(size: int, procs: int) -> None:
     w = summary(run_whoosh(index, queries, corpus, facets=False))
     wf = summary(run_whoosh(index, queries, corpus, facets=True))
     f = summary(run_fts(con, queries, corpus))
+    print(f"queries: {len(queries)}, load {os.getloadavg()[0]:.2f}")
     print(f"whoosh top20+count  {fmt(w)}")
     print(f"whoosh +facets      {fmt(wf)}")
     print(f"fts5 top20+count    {fmt(f)}")
@@ -374,11 +392,13 @@ def load_documents_one(db_path: Path, case_id: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--procs", type=int, default=1)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--queries-only", action="store_true",
+                        help="reuse the corpus and indexes of the previous run; time queries only")
     args = parser.parse_args()
     print(f"cpus: {os.cpu_count()}  load average: {os.getloadavg()}")
     for size in args.cases:
-        bench(size, args.procs)
+        bench(size, args.procs, args.queries_only)
 
 
 if __name__ == "__main__":

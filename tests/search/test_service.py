@@ -171,3 +171,17 @@ def test_startup_repair_rebuilds_a_missing_index_and_catches_up_changes(fake_sou
         db.session.commit()
         assert service.repair().startswith("up to date")
         assert found("okapi") == [("case", str(first.id))]
+
+
+def test_a_bulk_update_marked_by_hand_is_indexed(fake_source):
+    from webapp.search import mark
+
+    with fake_source.app_context():
+        record = add_record(number="111", subject="Bulk before", provider_id=1)
+        wait_until_indexed()
+        db.session.execute(FakeRecord.__table__.update().where(FakeRecord.id == record.id)
+                           .values(subject="Bulk bison"))
+        mark(db.session, "case", record.id)
+        db.session.commit()
+        wait_until_indexed()
+        assert found("bison") == [("case", str(record.id))]
