@@ -42,26 +42,34 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def find(client, q="", **fields):
+    return client.post("/search", data={"q": q, **fields})
+
+
+def suggest(client, q):
+    return client.post("/search/suggest", data={"q": q}, headers={"HX-Request": "true"})
+
+
 def test_the_header_has_a_search_box_for_signed_in_users(signed_in, client):
     assert 'role="search"' not in text(client.get("/sign-in"))
     page = text(signed_in("staff@sunrise.example").get("/"))
     assert '<label for="site-search-q" class="visually-hidden">Search cases and messages</label>' in page
-    assert 'hx-get="/search/suggest"' in page
+    assert 'hx-post="/search/suggest"' in page and 'method="post" action="/search"' in page
 
 
 def test_suggestions_are_a_tiny_fragment_of_visible_records(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    response = client.get("/search/suggest?q=timely+fil", headers={"HX-Request": "true"})
+    response = suggest(client, "timely fil")
     body = text(response)
     assert "Claim denied for timely filing" in body and f"/fake/case/{records['denied']}" in body
     assert "<html" not in body and len(response.data) < 1000
-    assert "flamingo" not in text(client.get("/search/suggest?q=flamin"))
-    assert "No matches" in text(client.get("/search/suggest?q=flamin"))
+    assert "flamingo" not in text(suggest(client, "flamin"))
+    assert "No matches" in text(suggest(client, "flamin"))
 
 
 def test_results_page_works_without_javascript_with_excerpts_and_facets(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    page = text(client.get("/search?q=denied"))
+    page = text(find(client, "denied"))
     assert "1 result for" in page
     assert "<mark>denied</mark>" in page
     assert "Claim denied for timely filing" in page and "Harbor" not in page
@@ -70,81 +78,101 @@ def test_results_page_works_without_javascript_with_excerpts_and_facets(records,
 
 def test_filter_by_status_sort_and_pages(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    page = text(client.get("/search?q=claim"))
-    assert "2 results" in page and 'href="/search?q=claim&amp;status=Closed"' in page
-    filtered = text(client.get("/search?q=claim&status=Closed"))
+    page = text(find(client, "claim"))
+    assert "2 results" in page and 'name="set_status" value="Closed">Closed (1)</button>' in page
+    filtered = text(find(client, "claim", set_status="Closed"))
     assert "1 result for" in filtered and "Closed claim question" in filtered
     assert "Claim denied for timely filing" not in filtered
-    first = text(client.get("/search?q=walrus&sort=date"))
+    assert '<input type="hidden" name="status" value="Closed">' in filtered
+    kept = text(find(client, "claim", status="Closed", sort="date"))
+    assert "1 result for" in kept
+    removed = text(find(client, "claim", status="Closed", set_status=""))
+    assert "2 results" in removed
+    first = text(find(client, "walrus", sort="date"))
     assert "25 results" in first and "Page 1 of 2" in first and "Next page" in first
-    second = text(client.get("/search?q=walrus&sort=date&page=2"))
+    second = text(find(client, "walrus", sort="date", page="2"))
     assert second.count("Bulk walrus item") == 5 and "Previous page" in second
 
 
 def test_date_range_filter(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    assert "2 results" in text(client.get("/search?q=claim&date_from=2026-01-05&date_to=2026-01-05"))
-    assert "0 results" in text(client.get("/search?q=claim&date_from=2026-02-01"))
-    assert client.get("/search?q=claim&date_from=not-a-date").status_code == 200
+    assert "2 results" in text(find(client, "claim", date_from="2026-01-05", date_to="2026-01-05"))
+    assert "0 results" in text(find(client, "claim", date_from="2026-02-01"))
+    assert find(client, "claim", date_from="not-a-date").status_code == 200
 
 
 def test_an_identifier_goes_straight_to_the_only_visible_record(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    response = client.get("/search?q=120620171401")
+    response = find(client, "120620171401")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/fake/case/{records['denied']}"
-    assert client.get("/search?q=CLM4242").headers["Location"] == f"/fake/case/{records['denied']}"
+    assert find(client, "CLM4242").headers["Location"] == f"/fake/case/{records['denied']}"
     # Harbor's case number is not visible to Sunrise: no redirect, nothing found.
-    other = client.get("/search?q=120620171403")
+    other = find(client, "120620171403")
     assert other.status_code == 200 and "0 results" in text(other)
 
 
 def test_harbor_staff_finds_nothing_of_sunrises(records, signed_in):
     client = signed_in("staff@harbor.example")
-    page = text(client.get("/search?q=claim"))
+    page = text(find(client, "claim"))
     assert "Harbor flamingo denied claim" in page and "timely" not in page
-    assert "toucan" not in text(client.get("/search/suggest?q=touca"))
-    assert "0 results" in text(client.get("/search?q=toucan"))
+    assert "toucan" not in text(suggest(client, "touca"))
+    assert "0 results" in text(find(client, "toucan"))
 
 
 def test_an_agent_finds_a_message_by_a_word_of_its_body_and_internal_notes(records, signed_in):
     client = signed_in("appeals@plan.example")
-    page = text(client.get("/search?q=toucan"))
+    page = text(find(client, "toucan"))
     assert "Post-service appeal" in page and "1 result for" in page
-    assert "0 results" in text(client.get("/search?q=kiwi"))  # another queue's case
+    assert "0 results" in text(find(client, "kiwi"))  # another queue's case
 
 
 def test_an_agent_finds_internal_notes_of_their_queues(records, signed_in):
     client = signed_in("agent@plan.example")
-    page = text(client.get("/search?q=kiwi"))
+    page = text(find(client, "kiwi"))
     assert "Claim denied for timely filing" in page
     assert "internal kiwi remark" not in page  # found by it, never displayed
 
 
 def test_internal_notes_never_reach_provider_users(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    assert "0 results" in text(client.get("/search?q=kiwi"))
-    page = text(client.get("/search?q=claim+denied"))
+    assert "0 results" in text(find(client, "kiwi"))
+    page = text(find(client, "claim denied"))
     assert "kiwi" not in page
 
 
 def test_similar_open_records_for_a_new_subject(records, signed_in):
     client = signed_in("staff@sunrise.example")
-    body = text(client.get("/search/similar?kind=case&subject=denied+claim+question"))
+    body = text(client.post("/search/similar", data={"kind": "case", "subject": "denied claim question"}))
     assert "Similar open cases" in body and "Claim denied for timely filing" in body
     assert "Closed claim question" not in body and "flamingo" not in body
-    thread = text(client.get("/search/similar?kind=thread&subject=appeal+records"))
+    thread = text(client.post("/search/similar", data={"kind": "thread", "subject": "appeal records"}))
     assert "Similar open messages" in thread and "Post-service appeal" in thread
-    assert text(client.get("/search/similar?kind=case&subject=zz")) .strip() == ""
+    assert text(client.post("/search/similar", data={"kind": "case", "subject": "zz"})).strip() == ""
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "*", "AND OR", "x" * 5000, "a\x00b\x1bc", ":"])
 def test_malformed_queries_render_a_page(records, signed_in, query):
     client = signed_in("staff@sunrise.example")
-    assert client.get("/search", query_string={"q": query}).status_code == 200
-    assert client.get("/search/suggest", query_string={"q": query}).status_code == 200
+    assert find(client, query).status_code == 200
+    assert suggest(client, query).status_code == 200
 
 
 def test_search_needs_sign_in(client):
-    assert client.get("/search?q=claim").status_code == 302
-    assert client.get("/search/suggest?q=claim").status_code == 302
+    assert find(client, "claim").status_code == 302
+    assert suggest(client, "claim").status_code == 302
+
+
+def test_queries_never_go_into_urls(records, signed_in):
+    client = signed_in("staff@sunrise.example")
+    page = text(find(client, "walrus", sort="date"))
+    assert "?q=" not in page and "walrus&" not in page
+    assert client.get("/search?q=M12345678").status_code == 200  # a GET shows an empty form
+    assert "result" not in text(client.get("/search?q=M12345678"))
+
+
+def test_search_posts_need_a_csrf_token(records, signed_in, app):
+    client = signed_in("staff@sunrise.example")
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert find(client, "walrus").status_code == 400
+    assert suggest(client, "walrus").status_code == 400

@@ -6,10 +6,8 @@ SORTS = [("relevance", "Best match"), ("date", "Newest first")]
 
 
 class SearchForm(FlaskForm):
-    """The results page's query and filters (GET: bookmarkable, no CSRF needed)."""
-
-    class Meta:
-        csrf = False
+    """The results page's query and filters. Sent by POST: a query may be a member ID, a claim
+    number or a patient's name, and PHI never goes into URLs (or the access log)."""
 
     q = SearchField("Search cases and messages", validators=[Optional(), Length(max=5000)])
     kind = HiddenField()

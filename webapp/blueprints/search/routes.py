@@ -1,4 +1,6 @@
-from flask import render_template, request, url_for
+"""Search pages. Queries travel by POST (CSRF-protected), never in URLs: they may hold PHI
+(member IDs, claim numbers, patient names), and URLs end up in history and access logs."""
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from webapp.blueprints.search import bp
@@ -13,46 +15,52 @@ def _fragment(template: str, **context):
     return response, 200, {"Vary": "HX-Request", "Cache-Control": "no-store"}
 
 
-@bp.route("")
+def _filters(form: SearchForm) -> dict[str, str]:
+    """Current filters (hidden fields), changed by a facet button (set_<name>=value; "" removes)."""
+    filters = {name: (getattr(form, name).data or "").strip() for name in FILTER_NAMES}
+    for name in FILTER_NAMES:
+        if f"set_{name}" in request.form:
+            filters[name] = request.form.get(f"set_{name}", "").strip()[:200]
+    return filters
+
+
+@bp.route("", methods=["GET", "POST"])
 @login_required
 def results():
-    form = SearchForm(formdata=request.args)
-    form.validate()  # bad dates or page numbers are ignored, never a 500
-    query = (form.q.data or "").strip()
-    filters = {name: (getattr(form, name).data or "").strip() for name in FILTER_NAMES}
-    page_data = None
-    if query or any(filters.values()):
-        page_data = search_page(
-            current_user, query, filters=filters,
-            date_from=form.date_from.data if not form.date_from.errors else None,
-            date_to=form.date_to.data if not form.date_to.errors else None,
-            sort=form.sort.data, page=form.page.data if not form.page.errors and form.page.data else 1)
-        if page_data.redirect_url:
-            return redirect_to(page_data.redirect_url)
-
-    def page_url(**changes):
-        args = {k: v for k, v in request.args.items() if v}
-        args.update({k: v for k, v in changes.items()})
-        args = {k: v for k, v in args.items() if v not in (None, "")}
-        return url_for("search.results", **args)
-
-    return render_page("search/results.html", form=form, query=query, data=page_data,
-                       filters=filters, page_url=page_url, sorts=SORTS)
+    form = SearchForm()
+    query, filters, data = "", {name: "" for name in FILTER_NAMES}, None
+    if request.method == "POST":
+        form.validate()  # bad dates or page numbers are ignored, never a 500
+        query = (form.q.data or "").strip()
+        filters = _filters(form)
+        changed_filter = any(f"set_{name}" in request.form for name in FILTER_NAMES)
+        page = form.page.data if form.page.data and not form.page.errors and not changed_filter else 1
+        if query or any(filters.values()):
+            data = search_page(
+                current_user, query, filters=filters,
+                date_from=None if form.date_from.errors else form.date_from.data,
+                date_to=None if form.date_to.errors else form.date_to.data,
+                sort=form.sort.data, page=page)
+            if data.redirect_url:
+                return redirect_to(data.redirect_url)
+    return render_page("search/results.html", form=form, query=query, data=data,
+                       filters=filters, sorts=SORTS)
 
 
-@bp.route("/suggest")
+@bp.route("/suggest", methods=["POST"])
 @login_required
 def suggest():
-    query = (request.args.get("q") or "").strip()
+    query = (request.form.get("q") or "").strip()
     items = suggestions(current_user, query) if len(query) >= 2 else []
     return _fragment("search/_suggestions.html", items=items, query=query)
 
 
-@bp.route("/similar")
+@bp.route("/similar", methods=["POST"])
 @login_required
 def similar():
-    """"Similar open cases/messages" under a new subject field (kind=case|thread)."""
-    kind = request.args.get("kind", "case")
-    text = (request.args.get("subject") or request.args.get("q") or "").strip()
+    """"Similar open cases/messages" under a new subject field: the case or message form posts
+    its `subject` here (hx-post, debounced) with kind=case|thread."""
+    kind = request.form.get("kind") or request.args.get("kind", "case")
+    text = (request.form.get("subject") or "").strip()
     items = similar_open(current_user, text, kind) if len(text) >= 3 else []
     return _fragment("search/_similar.html", items=items, kind=kind)
