@@ -41,7 +41,7 @@ def build_schema() -> Schema:
         claim=KEYWORD(lowercase=True, scorable=True),
         member=KEYWORD(lowercase=True, scorable=True),
         account=KEYWORD(lowercase=True, scorable=True),
-        title=TEXT(analyzer=TEXT_ANALYZER, stored=True),
+        title=TEXT(analyzer=TEXT_ANALYZER, stored=True, phrase=False),  # score + prefixes only
         text=TEXT(analyzer=TEXT_ANALYZER),
         internal=TEXT(analyzer=TEXT_ANALYZER),
         provider_ids=KEYWORD(),
