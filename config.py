@@ -81,6 +81,12 @@ def load_settings(env: dict | None = None) -> dict:
         "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR") or str(instance_dir / "mail"),
         "INDEX_DIR": env.get("INDEX_DIR") or str(instance_dir / "index"),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(instance_dir / "uploads"),
+        # Search: index changes right after each commit; retry a busy/broken index this often;
+        # processes used by `search reindex`; check/repair the index when a server starts.
+        "SEARCH_LIVE_UPDATES": _env_bool(env, "SEARCH_LIVE_UPDATES", True),
+        "SEARCH_RETRY_SECONDS": _env_int(env, "SEARCH_RETRY_SECONDS", 5),
+        "SEARCH_INDEX_PROCS": _env_int(env, "SEARCH_INDEX_PROCS", 2),
+        "SEARCH_STARTUP_REPAIR": _env_bool(env, "SEARCH_STARTUP_REPAIR", True),
         "UPLOAD_MAX_MB": upload_mb,
         "UPLOAD_MAX_FILES": files_per_upload,
         # Whole request: every file at its limit plus room for the form fields.

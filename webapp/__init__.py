@@ -71,6 +71,10 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     compress.init_app(app)
 
+    from webapp import search
+
+    search.init_app(app)
+
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to continue."
@@ -92,11 +96,11 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, main, messages, profile, registration,
+        attachments, auth, cases, claims, demo, main, messages, profile, registration, search,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
-                      claims.bp, messages.bp, demo.bp):
+                      claims.bp, messages.bp, search.bp, demo.bp):
         app.register_blueprint(blueprint)
 
 
