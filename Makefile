@@ -18,6 +18,7 @@ setup: $(INSTALLED)
 db: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) search reindex
 
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000

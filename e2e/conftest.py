@@ -98,6 +98,7 @@ def live_server(tmp_path_factory, smtp_server):
                         log_path=root / "server.log")
     server.flask("db", "upgrade")
     server.flask("seed-demo")
+    server.flask("search", "reindex")
     log_file = server.log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",

@@ -24,8 +24,11 @@ from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
 
 
 @bp.record_once
-def _register_file_owner(_state):
+def _register_file_owner_and_search_source(_state):
+    from webapp.blueprints.messages.search_source import register_with_search
+
     register_owner("message", services.can_view_message)
+    register_with_search()
 
 
 @bp.app_context_processor

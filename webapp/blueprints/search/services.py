@@ -7,7 +7,10 @@ from datetime import date, datetime, time
 
 from webapp.blueprints.providers.services import active_provider_ids
 from webapp.blueprints.queues.services import visible_queues
-from webapp.models import Role, User
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Queue, Role, User
 from webapp.search import Scope, SearchResults, excerpt, get_source, search
 from webapp.search.documents import display_text
 
@@ -122,7 +125,8 @@ def search_page(user: User, query: str, *, filters: dict[str, str], date_from: d
     if len(results.exact_matches) == 1 and page == 1 and not filters and not (date_from or date_to):
         kind, record_id = results.exact_matches[0]
         redirect_url = _url(kind, record_id)
-    queue_names = {q.slug: q.name for q in visible_queues(user)} if user.is_agent else {}
+    # Queue names are not secret (a case's Owner column shows them): label every facet value.
+    queue_names = {slug: name for slug, name in db.session.execute(select(Queue.slug, Queue.name))}
     return SearchPage(query=query, results=results, items=_items(results, with_excerpts=True),
                       facets=_facets(results, filters, queue_names), redirect_url=redirect_url)
 

@@ -1,0 +1,81 @@
+"""What the search index knows about a case (webapp.search's plain-dict document contract)."""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.blueprints.attachments.services import files_of
+from webapp.blueprints.cases.case_types import case_type_of
+from webapp.extensions import db
+from webapp.models import Case, CaseComment, StoredFile
+
+# Case details that are identifiers (exact match) or searchable text.
+MEMBER_KEYS = ("member_id",)
+ACCOUNT_KEYS = ("patient_account_number",)
+CLAIM_KEYS = ("claim_number", "ect_number")
+TEXT_KEYS = ("patient_name", "action", "payer_id", "date_of_service", "billed_amount")
+
+
+def load_documents(ids):
+    cases = db.session.scalars(
+        select(Case).where(Case.id.in_(list(ids))).options(selectinload(Case.queue))
+    ).all()
+    comments = _comments_by_case([case.id for case in cases])
+    file_names = _file_names_by_case([case.id for case in cases])
+    for case in cases:
+        details = case.details or {}
+        public = [c.body for c in comments.get(case.id, []) if not c.internal]
+        internal = [c.body for c in comments.get(case.id, []) if c.internal]
+        case_type = case_type_of(case.case_type)
+        yield {
+            "id": case.id,
+            "number": case.number,
+            "title": case.subject,
+            "body": [case.description, *public, *file_names.get(case.id, []),
+                     *(str(details[key]) for key in TEXT_KEYS if details.get(key))],
+            "internal": internal,
+            "member_ids": [details[key] for key in MEMBER_KEYS if details.get(key)],
+            "account_numbers": [details[key] for key in ACCOUNT_KEYS if details.get(key)],
+            "claim_numbers": [details[key] for key in CLAIM_KEYS if details.get(key)],
+            "provider_ids": [case.provider_id],
+            "queue": case.queue.slug if case.queue else "",
+            "status": case.status.label,
+            "type": case_type.label if case_type else case.case_type,
+            "is_open": not case.status.is_finished,
+            "created": case.created_at,
+            "updated": case.updated_at,
+        }
+
+
+def _comments_by_case(case_ids):
+    grouped: dict[int, list[CaseComment]] = {}
+    for comment in db.session.scalars(select(CaseComment).where(CaseComment.case_id.in_(case_ids))
+                                      .order_by(CaseComment.id)):
+        grouped.setdefault(comment.case_id, []).append(comment)
+    return grouped
+
+
+def _file_names_by_case(case_ids):
+    grouped: dict[int, list[str]] = {}
+    for stored in files_of("case", case_ids):
+        grouped.setdefault(stored.owner_id, []).append(stored.original_name)
+    return grouped
+
+
+def all_ids():
+    return [(case_id, updated) for case_id, updated in db.session.execute(select(Case.id, Case.updated_at))]
+
+
+def case_url(case_id) -> str | None:
+    number = db.session.scalar(select(Case.number).where(Case.id == int(case_id)))
+    return url_for("cases.view", number=number) if number else None
+
+
+def register_with_search() -> None:
+    from webapp.search import register_source, track_model
+
+    register_source("case", load_documents, all_ids, url_builder=case_url, label="Case")
+    track_model(Case, "case", lambda case: case.id)
+    track_model(CaseComment, "case", lambda comment: comment.case_id)
+    track_model(StoredFile, "case", lambda stored: stored.owner_id if stored.owner_kind == "case" else None)
