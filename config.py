@@ -125,7 +125,7 @@ def load_settings(env: dict | None = None) -> dict:
         "PASSWORD_MAX_AGE_DAYS": _env_int(env, "PASSWORD_MAX_AGE_DAYS", 60),  # 0: no rotation
         "PASSWORD_HISTORY": _env_int(env, "PASSWORD_HISTORY", 5),
         "TERMS_VERSION": env.get("TERMS_VERSION", "2026-11"),
-        "RATE_LIMIT_PER_ADDRESS": _env_int(env, "RATE_LIMIT_PER_ADDRESS", 20),
+        "RATE_LIMIT_PER_ADDRESS": _env_int(env, "RATE_LIMIT_PER_ADDRESS", 50),  # one office = one address
         "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),
         "RATE_LIMIT_WINDOW_MINUTES": _env_int(env, "RATE_LIMIT_WINDOW_MINUTES", 60),
         "TESTING": _env_bool(env, "TESTING", False),
