@@ -17,12 +17,87 @@ Field choices (see docs/PERFORMANCE.md for why):
 """
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
+import re
+
+from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
+from whoosh.lang.porter import stem
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 # One analyzer object shared by the text fields (and by the query builder and the excerpt cutter).
 TEXT_ANALYZER = StemmingAnalyzer(cachesize=100_000)
+
+# --- indexing the text fields without the token pipeline -----------------------------------------
+# Whoosh indexes a TEXT field by running the analyzer's generator chain (tokenizer -> lowercase ->
+# stop words -> stemmer, one Token object passed through four generators per word) and then
+# grouping the tokens. For a bulk reindex that chain was a large share of the work. The formats
+# below compute the same terms, frequencies and positions as TEXT_ANALYZER in one loop (same
+# pattern, lower-casing, stop list, minimum size, position renumbering and Porter stemmer);
+# tests/search/test_schema.py checks they agree with the analyzer. Only indexing uses them: the
+# posting encoding is Whoosh's own, so readers and queries are unchanged.
+_WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)   # whoosh's default_pattern
+_STOPS = frozenset(STOP_WORDS)
+_STEMS: dict[str, str] = {}
+_MAX_STEMS = 200_000
+
+
+def stemmed_positions(value: str) -> dict[str, list[int]]:
+    """stem -> positions, exactly as TEXT_ANALYZER(value, positions=True) would give them."""
+    found: dict[str, list[int]] = {}
+    stems = _STEMS
+    pos = -1
+    first = True
+    for index, word in enumerate(_WORD.findall(value)):
+        word = word.lower()
+        if len(word) < 2 or word in _STOPS:
+            continue
+        if first:  # StopFilter(renumber=True): the first kept word keeps its position
+            pos, first = index, False
+        else:
+            pos += 1
+        term = stems.get(word)
+        if term is None:
+            if len(stems) >= _MAX_STEMS:
+                stems.clear()
+            term = stems[word] = stem(word)
+        positions = found.get(term)
+        if positions is None:
+            found[term] = [pos]
+        else:
+            positions.append(pos)
+    return found
+
+
+class StemmedPositions(Positions):
+    """Positions for a TEXT_ANALYZER field, computed by `stemmed_positions`."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for term, positions in stemmed_positions(value).items():
+            yield term, len(positions), len(positions) * boost, self.encode(positions)
+
+
+class StemmedFrequency(Frequency):
+    """Frequencies for a TEXT_ANALYZER field (no positions), computed by `stemmed_positions`."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for term, positions in stemmed_positions(value).items():
+            yield term, len(positions), len(positions) * boost, pack_uint(len(positions))
+
+
+def _stemmed_text(*, phrase: bool = True, **options) -> TEXT:
+    field_type = TEXT(analyzer=TEXT_ANALYZER, phrase=phrase, **options)
+    field_type.format = StemmedPositions() if phrase else StemmedFrequency()
+    return field_type
 
 IDENTIFIER_FIELDS = ("number", "claim", "member", "account")
 PROVIDER_TEXT_FIELDS = ("text",)
@@ -35,15 +110,15 @@ def build_schema() -> Schema:
     return Schema(
         key=ID(unique=True, stored=True),                      # "case:42"
         kind=ID(stored=True, sortable=True),
-        record_id=ID(stored=True),
+        record_id=STORED(),                       # shown, never searched
         number=ID(),                              # case / thread number, lower-cased by us
         shown_number=STORED(),                    # as the user knows it
         claim=KEYWORD(lowercase=True, scorable=True),
         member=KEYWORD(lowercase=True, scorable=True),
         account=KEYWORD(lowercase=True, scorable=True),
-        title=TEXT(analyzer=TEXT_ANALYZER, stored=True, phrase=False),  # score + prefixes only
-        text=TEXT(analyzer=TEXT_ANALYZER),
-        internal=TEXT(analyzer=TEXT_ANALYZER),
+        title=_stemmed_text(stored=True, phrase=False),  # score + prefixes only
+        text=_stemmed_text(),
+        internal=_stemmed_text(),
         provider_ids=KEYWORD(),
         scope_providers=COLUMN(VarBytesColumn()),    # b" 7 9 " for the filter's membership test
         queue=ID(stored=True, sortable=True),
