@@ -126,6 +126,17 @@ def test_a_minus_word_or_phrase_excludes(index):
     assert keys(index.search('filing -"timely filing"', SUNRISE_USER)) == ["case:4"]
 
 
+def test_an_excluded_word_also_excludes_the_first_match(tmp_path):
+    # The excluded word's first document (1) comes before the first match (2): Whoosh's own
+    # AndNotMatcher let document 2 through.
+    index = SearchIndex(tmp_path)
+    index.rebuild([case(1, title="denied only"), case(2, title="October denied"),
+                   case(3, title="October visit")])
+    for scope in (SUNRISE_USER, CLAIMS_AGENT, Scope.admin()):
+        results = index.search("october -denied", scope)
+        assert keys(results) == ["case:3"] and results.total == 1
+
+
 @pytest.mark.parametrize("query", [
     '"unbalanced quote', "*", "AND OR", "NOT", "x" * 5000, "denied " * 2000,
     "bad\x00con\x07trol\x1b[31m", "status:", ":::", "((claim))", "claim:", '""', "-", "--x",

@@ -219,6 +219,24 @@ def _scoped_span_matcher_class():
 _ScopedSpanMatcher = _scoped_span_matcher_class()
 
 
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh's AndNotMatcher tests its first document against the excluded words only when the
+    excluded matcher happens to start on that same document: when the excluded matcher starts
+    on an earlier one, the first match was returned even if it had an excluded word ("october
+    -claims" found a record with "claims"; which record depends on document numbers)."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(Q.AndNot):
+    def matcher(self, searcher, context=None):
+        scored = self.a.matcher(searcher, context)
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return _AndNotMatcher(scored, excluded)
+
+
 # --- results ---------------------------------------------------------------------------------
 
 @dataclass
@@ -574,7 +592,7 @@ class SearchIndex:
             full = Q.AndMaybe(full, boost)
         excluded = self._excluded_query(parsed, scope)
         if excluded is not None:
-            full = Q.AndNot(full, excluded)
+            full = _AndNot(full, excluded)
         return self._run(searcher, full, allow, results, page, per_page, sort, facets,
                          count or facets)
 
