@@ -4,6 +4,7 @@ writer, also after live updates, deletes and merges."""
 from __future__ import annotations
 
 import random
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from webapp.search.bulk import BulkSegmentWriter, GroupingPool
+from webapp.search.bulk import BulkSegmentWriter, GroupingPool, deflate
 from webapp.search.documents import to_index_fields
 from webapp.search.engine import Scope, SearchIndex, _present
 from webapp.search.schema import build_schema
@@ -52,12 +53,16 @@ def build(directory: Path, writer_factory, docs) -> None:
     writer.commit()
 
 
-def segment_file(directory: Path, ext: str) -> bytes:
-    (path,) = directory.glob(f"*{ext}")
-    return path.read_bytes()
+def segment_files(directory: Path) -> dict[str, bytes]:
+    """The segment's files by their name without the (random) segment id."""
+    found = {}
+    for path in directory.glob("MAIN_*.*"):
+        if path.name != "MAIN_WRITELOCK":
+            found[path.name.split(".", 1)[1]] = path.read_bytes()
+    return found
 
 
-def test_bulk_postings_are_the_bytes_whoosh_writes(tmp_path):
+def test_bulk_segment_files_are_the_bytes_whoosh_writes(tmp_path):
     docs = list(documents(700))
     stock, stock_pool, bulk = tmp_path / "stock", tmp_path / "grouping", tmp_path / "bulk"
     for directory in (stock, stock_pool, bulk):
@@ -71,15 +76,17 @@ def test_bulk_postings_are_the_bytes_whoosh_writes(tmp_path):
     def bulk_no_inline(ix):
         writer = BulkSegmentWriter(ix, compound=False)
         writer.inline_limit = 1  # Whoosh's default: nothing inlined
+        writer.deflate = zlib.compress  # Whoosh's compression call and level (same bytes)
+        writer.compression = 3
         return writer
 
     build(stock, lambda ix: SegmentWriter(ix, compound=False), docs)
     build(stock_pool, grouping, docs)
     build(bulk, bulk_no_inline, docs)
-    for ext in (".trm", ".pst"):
-        expected = segment_file(stock, ext)
-        assert segment_file(stock_pool, ext) == expected, ext
-        assert segment_file(bulk, ext) == expected, ext
+    expected = segment_files(stock)  # terms, postings, stored fields, lengths, columns
+    assert {"trm", "pst", "_stored.col", "_text_len.col", "status.col"} <= set(expected)
+    assert segment_files(stock_pool) == expected
+    assert segment_files(bulk) == expected
 
 
 def test_unique_terms_are_inlined_and_read_back_the_same(tmp_path):
@@ -201,3 +208,10 @@ def test_inlined_identifiers_are_found_updated_deleted_and_merged(tmp_path):
         assert index.search(f"1206{record_id:08d}", everyone).total == 1
     assert index.search("revised", everyone).total == 20
     assert index.doc_count() == 199
+
+
+def test_the_bulk_deflate_is_read_by_zlib():
+    rng = random.Random(3)
+    for size in (0, 1, 70, 900, 5000, 40000):
+        data = bytes(rng.choice(b"abcdefgh ") for _ in range(size))
+        assert zlib.decompress(deflate(data, 3)) == data

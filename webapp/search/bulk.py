@@ -13,15 +13,18 @@ Whoosh's own pool: it merges segments and must stay small.
 """
 from __future__ import annotations
 
+import pickle
 import zlib
 from array import array
 from operator import sub
 from pickle import dumps
 
+from whoosh.fields import FieldType
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_int, pack_ushort
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -30,39 +33,64 @@ from whoosh.writing import SegmentWriter
 # number, member ID, account number) and rare words have a single posting.
 INLINE_LIMIT = 2
 
+# Fields whose values repeat across many documents (see BulkSegmentWriter.add_document).
+REPEATED_VALUE_FIELDS = frozenset(("kind", "status", "type", "category", "sub_category",
+                                   "queue", "is_open", "day", "provider_ids"))
+
 
 class GroupingPool:
-    """In-memory posting pool: postings grouped per (field, term) as they are added."""
+    """In-memory posting pool: postings grouped per field, then per term, as they are added."""
 
     def __init__(self):
-        self._terms: dict[tuple[str, bytes], list] = {}
+        self._fields: dict[str, dict[bytes, list]] = {}
+
+    def terms_of(self, fieldname: str) -> dict[bytes, list]:
+        """term bytes -> [(docnum, weight, vbytes), ...] of one field (to append to)."""
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        return terms
 
     def add(self, item):
         fieldname, tbytes, docnum, weight, vbytes = item
-        key = (fieldname, tbytes)
-        postings = self._terms.get(key)
+        terms = self.terms_of(fieldname)
+        postings = terms.get(tbytes)
         if postings is None:
-            self._terms[key] = postings = []
+            terms[tbytes] = postings = []
         postings.append((docnum, weight, vbytes))
 
     @property
     def fieldnames(self) -> set[str]:
-        return {fieldname for fieldname, _ in self._terms}
+        return {fieldname for fieldname, terms in self._fields.items() if terms}
 
     def iter_postings(self):
-        terms = self._terms
-        for key in sorted(terms):
-            fieldname, tbytes = key
-            for docnum, weight, vbytes in terms[key]:
+        for (fieldname, tbytes), postings in self.sorted_terms():
+            for docnum, weight, vbytes in postings:
                 yield fieldname, tbytes, docnum, weight, vbytes
 
     def sorted_terms(self):
         """((fieldname, tbytes), [(docnum, weight, vbytes), ...]) in term order."""
-        terms = self._terms
-        return ((key, terms[key]) for key in sorted(terms))
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for tbytes in sorted(terms):
+                yield (fieldname, tbytes), terms[tbytes]
+
+    keep_on_cleanup = False  # True in a worker process that ends right after its commit
 
     def cleanup(self):
-        self._terms = {}
+        if not self.keep_on_cleanup:
+            self._fields = {}
+
+
+def deflate(data: bytes, level: int) -> bytes:
+    """zlib.compress(data, level) with an 8 KB window and a smaller hash table: any zlib
+    decompress reads it. zlib.compress sets up ~270 KB of state per call, which on this
+    machine costs ~70 us even for a 70-byte posting block or a document's stored fields
+    (malloc hands such sizes out by mmap: fresh pages every time); this costs ~5 us. Posting
+    blocks and stored fields are a few KB at most, so the window size hardly changes the
+    output size."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 13, 5)
+    return compressor.compress(data) + compressor.flush()
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -71,10 +99,92 @@ class BulkSegmentWriter(SegmentWriter):
     writer. The files are Whoosh's W3 format, read by Whoosh's own codec."""
 
     inline_limit = INLINE_LIMIT
+    deflate = staticmethod(deflate)
+    # zlib level for posting blocks and stored fields (Whoosh: 3). Level 1 compresses this
+    # index's blocks ~28% faster for 0.3% more bytes; readers decompress any level.
+    compression = 1
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = GroupingPool()
+        # The stored-fields column compresses each document with zlib.compress: same
+        # small-window deflate (read back by its reader's zlib.decompress).
+        stored = getattr(self.perdocwriter, "_colwriters", {}).get("_stored")
+        stored = getattr(stored, "_child", None)
+        if stored is not None and getattr(stored, "_compress", None) is zlib.compress:
+            stored._compress = lambda data, level: self.deflate(data, self.compression)
+        # Fields with few distinct values (status, queue, day, ...): their postings are the
+        # same for every document with that value, so Whoosh's analysis runs once per value.
+        self._index_cache: dict[tuple[str, object], list] = {}
+        self._cached_fields = frozenset(name for name in self.schema.names()
+                                        if name in REPEATED_VALUE_FIELDS)
+
+    def add_document(self, **fields):
+        """SegmentWriter.add_document for a bulk build: the same postings, stored values,
+        lengths and columns, with postings appended straight to the grouping pool and the
+        analysis of repeated values (REPEATED_VALUE_FIELDS) cached. Vectors and separate
+        spelling fields (unused by this schema) go through Whoosh's own method."""
+        schema = self.schema
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        if any(name in schema and (schema[name].vector or schema[name].separate_spelling())
+               for name in fieldnames):
+            return super().add_document(**fields)
+        self._check_state()
+        self._check_fields(schema, fieldnames)
+        perdocwriter = self.perdocwriter
+        docnum = self.docnum
+        pool = self.pool
+        cache = self._index_cache
+        cached_fields = self._cached_fields
+        docboost = self._doc_boost(fields)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    if fieldname in cached_fields:
+                        cache_key = (fieldname, value)
+                        items = cache.get(cache_key)
+                        if items is None:
+                            if len(cache) >= 10_000:
+                                cache.clear()
+                            items = cache[cache_key] = list(field.index(value))
+                    elif type(field).index is FieldType.index and isinstance(value, str):
+                        # FieldType.index without its per-term utf8encode() call
+                        items = ((text.encode("utf-8"), freq, weight, vbytes)
+                                 for text, freq, weight, vbytes
+                                 in field.format.word_values(value, field.analyzer,
+                                                             mode="index"))
+                    else:
+                        items = field.index(value)
+                    scorable = field.scorable
+                    terms = pool.terms_of(fieldname)
+                    for tbytes, freq, weight, vbytes in items:
+                        weight *= fieldboost
+                        if scorable:
+                            length += freq
+                        postings = terms.get(tbytes)
+                        if postings is None:
+                            terms[tbytes] = postings = []
+                        postings.append((docnum, weight, vbytes))
+                customval = fields.get("_stored_%s" % fieldname, value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                       length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column,
+                                                  field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -88,7 +198,7 @@ class BulkSegmentWriter(SegmentWriter):
                            _length_columns(reader, self.schema, self.pool.fieldnames,
                                            self.docnum),
                            blocklimit=self.codec._blocklimit,
-                           compression=self.codec._compression,
+                           compression=self.compression, deflate=self.deflate,
                            inline_limit=self.inline_limit)
         finally:
             reader.close()
@@ -112,7 +222,7 @@ def _length_columns(reader, schema, fieldnames, doccount) -> dict[str, list]:
 
 
 def write_postings(fieldwriter, schema, sorted_terms, lengths, *, blocklimit: int,
-                   compression: int, inline_limit: int) -> None:
+                   compression: int, inline_limit: int, deflate=zlib.compress) -> None:
     """Write every term's postings through a W3FieldWriter's files, a block at a time.
 
     Produces the bytes W3FieldWriter.add_postings + W3PostingsWriter would (tests/search/
@@ -189,7 +299,7 @@ def write_postings(fieldwriter, schema, sorted_terms, lengths, *, blocklimit: in
                 mini_ids = tuple(map(sub, ids, (0,) + ids[:-1]))
                 data = dumps((mini_ids, mini_weights, mini_values), 2)
                 if compression:
-                    data = zlib.compress(data, compression)
+                    data = deflate(data, compression)
                 info = dumps((n, ids[-1], maxweight, compression, length_to_byte(minlength),
                               length_to_byte(maxlength)), 2)
                 blocklength = len(info) + len(data)
@@ -261,11 +371,14 @@ def bulk_writer(ix, *, procs: int, **kwargs):
 
 
 class _BulkTask(SubWriterTask):
-    """Whoosh's worker process (multisegment mode), writing through a GroupingPool."""
+    """Whoosh's worker process (multisegment mode), writing through a BulkSegmentWriter."""
 
     def run(self):
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = BulkSegmentWriter(ix, _lk=False, **self.kwargs)
+        # The process ends right after its segment is written (multiprocessing ends a forked
+        # worker with os._exit): freeing millions of postings one by one first is wasted work.
+        writer.pool.keep_on_cleanup = True
         while self.running:
             jobinfo = self.jobqueue.get()
             if jobinfo is None:
@@ -278,6 +391,17 @@ class _BulkTask(SubWriterTask):
         segment = writer._finalize_segment()
         self.resultqueue.put((None, fieldnames, segment), timeout=5)
 
+    def _process_file(self, filename, doc_count):
+        """A batch written by _BulkMpWriter._enqueue: one pickled list of documents."""
+        tempstorage = self.writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as f:
+            batch = pickle.load(f)
+        add_document = self.writer.add_document
+        for code, fields in batch:
+            assert code == 0
+            add_document(**fields)
+        tempstorage.delete_file(filename)
+
 
 class _BulkMpWriter(MpWriter):
     def _new_task(self):
@@ -286,3 +410,16 @@ class _BulkMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def _enqueue(self):
+        """Whoosh pickles a batch one document at a time with protocol 2 (which stores bytes
+        values through a codecs call); one pickle of the whole batch at the highest protocol
+        costs the parent and the worker less."""
+        batch = self.docbuffer
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.jobqueue.put((filename, len(batch)))
+        self.docbuffer = []

@@ -39,7 +39,7 @@ TEXT_ANALYZER = StemmingAnalyzer(cachesize=100_000)
 # posting encoding is Whoosh's own, so readers and queries are unchanged.
 _WORD = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*", re.UNICODE)   # whoosh's default_pattern
 _STOPS = frozenset(STOP_WORDS)
-_STEMS: dict[str, str] = {}
+_STEMS: dict[str, str | bool] = {}   # lower-cased word -> its stem, or False: not indexed
 _MAX_STEMS = 200_000
 
 
@@ -49,19 +49,21 @@ def stemmed_positions(value: str) -> dict[str, list[int]]:
     stems = _STEMS
     pos = -1
     first = True
-    for index, word in enumerate(_WORD.findall(value)):
-        word = word.lower()
-        if len(word) < 2 or word in _STOPS:
+    ascii_only = value.isascii()  # then lower-casing first gives the same words, lower-cased
+    for index, word in enumerate(_WORD.findall(value.lower() if ascii_only else value)):
+        if not ascii_only:
+            word = word.lower()
+        term = stems.get(word)
+        if term is None:
+            if len(stems) >= _MAX_STEMS:
+                stems.clear()
+            term = stems[word] = False if len(word) < 2 or word in _STOPS else stem(word)
+        if term is False:  # too short or a stop word: dropped, later positions renumbered
             continue
         if first:  # StopFilter(renumber=True): the first kept word keeps its position
             pos, first = index, False
         else:
             pos += 1
-        term = stems.get(word)
-        if term is None:
-            if len(stems) >= _MAX_STEMS:
-                stems.clear()
-            term = stems[word] = stem(word)
         positions = found.get(term)
         if positions is None:
             found[term] = [pos]
@@ -70,16 +72,31 @@ def stemmed_positions(value: str) -> dict[str, list[int]]:
     return found
 
 
+_ONE_POSITION: dict[int, bytes] = {}   # position -> Positions().encode([position])
+
+
 class StemmedPositions(Positions):
-    """Positions for a TEXT_ANALYZER field, computed by `stemmed_positions`."""
+    """Positions for a TEXT_ANALYZER field, computed by `stemmed_positions`. Most words occur
+    once in a document: their encoded single position is cached (Positions.encode pickles a
+    list per call)."""
 
     def word_values(self, value, analyzer, **kwargs):
         if not isinstance(value, str):
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
+        one = _ONE_POSITION
+        encode = self.encode
         for term, positions in stemmed_positions(value).items():
-            yield term, len(positions), len(positions) * boost, self.encode(positions)
+            if len(positions) == 1:
+                encoded = one.get(positions[0])
+                if encoded is None:
+                    encoded = encode(positions)
+                    if len(one) < 100_000:
+                        one[positions[0]] = encoded
+                yield term, 1, boost, encoded
+            else:
+                yield term, len(positions), len(positions) * boost, encode(positions)
 
 
 class StemmedFrequency(Frequency):
