@@ -148,7 +148,8 @@ def test_a_rebuilt_index_answers_like_one_built_by_live_updates(tmp_path, procs)
     docs = list(documents(300))
     live = SearchIndex(tmp_path / "live")  # Whoosh's own writer, one commit: one segment
     live.create_empty()
-    live.apply(docs, [])
+    # in the rebuild's document order (by provider, see engine._by_scope): same numbers
+    live.apply(sorted(docs, key=lambda kd: (kd[1]["provider_ids"], kd[1]["queue"])), [])
     rebuilt = SearchIndex(tmp_path / "rebuilt")
     assert rebuilt.rebuild(docs, procs=procs) == 300
     if procs == 1:  # same segment, same document numbers: identical answers, scores included
@@ -215,3 +216,24 @@ def test_the_bulk_deflate_is_read_by_zlib():
     for size in (0, 1, 70, 900, 5000, 40000):
         data = bytes(rng.choice(b"abcdefgh ") for _ in range(size))
         assert zlib.decompress(deflate(data, 3)) == data
+
+
+def test_a_rebuild_numbers_documents_by_scope_in_runs():
+    from webapp.search.engine import _by_scope
+    docs = list(documents(10))  # providers alternate 2, 1, 2, 1, ...
+    ordered = list(_by_scope(docs, chunk=4))
+    assert [f["record_id"] for f in ordered] == ["2", "4", "1", "3",  # run 1: provider 1, 2
+                                                 "6", "8", "5", "7",
+                                                 "10", "9"]
+    assert len(list(_by_scope(docs))) == 10
+
+
+def test_a_rebuilt_index_groups_each_organization(tmp_path):
+    index = SearchIndex(tmp_path)
+    index.rebuild(documents(40))
+    with index.searcher() as pooled:
+        providers = [pooled.searcher.stored_fields(n)["record_id"]
+                     for n in range(pooled.searcher.doc_count_all())]
+    ids = [int(p) for p in providers]
+    assert [i % 2 for i in ids] == [0] * 20 + [1] * 20  # provider 1 (even ids), then 2
+    assert ids[:20] == sorted(ids[:20]) and ids[20:] == sorted(ids[20:])

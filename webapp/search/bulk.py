@@ -404,6 +404,14 @@ class _BulkTask(SubWriterTask):
 
 
 class _BulkMpWriter(MpWriter):
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        # Fork the workers now, while this process is small: the rebuild then loads and sorts
+        # every document here (engine._by_scope), which forked children would otherwise
+        # inherit (and partly copy as their garbage collector walks it).
+        while len(self.tasks) < self.procs:
+            self._new_task()
+
     def _new_task(self):
         task = _BulkTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
                          self.subargs, self.multisegment)

@@ -418,8 +418,8 @@ class SearchIndex:
             writer = bulk_writer(ix, procs=procs, limitmb=limitmb, compound=False)
             count = 0
             try:
-                for kind, document in documents:
-                    writer.add_document(**_present(to_index_fields(kind, document)))
+                for fields in _by_scope(documents):
+                    writer.add_document(**fields)
                     count += 1
                     if progress and count % 500 == 0:
                         progress(500)
@@ -767,6 +767,30 @@ class SearchIndex:
         if end < len(text):
             segments.append(("…", False))
         return segments
+
+
+SCOPE_ORDER_CHUNK = 25_000
+
+
+def _by_scope(documents: Iterable[tuple[str, dict]], chunk: int = SCOPE_ORDER_CHUNK):
+    """The documents' index fields, each run of `chunk` documents ordered by who may see them
+    (provider set, then queue; otherwise in the order given). Document numbers then follow
+    organizations, so a scoped query's posting-list skips stay inside the organization's few
+    posting blocks per run instead of decoding blocks all over the index (docs/PERFORMANCE.md).
+    Runs rather than one sort of everything: memory stays bounded and the writer processes
+    start on the first run while the next is read."""
+    def key(fields):
+        return fields.get("scope_providers", b""), fields.get("queue", "")
+
+    run: list[dict] = []
+    for kind, document in documents:
+        run.append(_present(to_index_fields(kind, document)))
+        if len(run) >= chunk:
+            run.sort(key=key)
+            yield from run
+            run = []
+    run.sort(key=key)
+    yield from run
 
 
 def _as_bytes(value) -> bytes:
