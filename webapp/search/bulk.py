@@ -20,7 +20,8 @@ from operator import sub
 from pickle import dumps
 
 from whoosh.fields import FieldType
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3FieldWriter,
+                                  W3TermInfo)
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_int, pack_ushort
@@ -118,6 +119,11 @@ class BulkSegmentWriter(SegmentWriter):
         self._index_cache: dict[tuple[str, object], list] = {}
         self._cached_fields = frozenset(name for name in self.schema.names()
                                         if name in REPEATED_VALUE_FIELDS)
+        # Vectors and separate spelling fields (unused by this schema) go through Whoosh's own
+        # add_document; decided once here rather than for every document.
+        self._stock_fields = frozenset(
+            name for name in self.schema.names()
+            if self.schema[name].vector or self.schema[name].separate_spelling())
 
     def add_document(self, **fields):
         """SegmentWriter.add_document for a bulk build: the same postings, stored values,
@@ -126,8 +132,7 @@ class BulkSegmentWriter(SegmentWriter):
         spelling fields (unused by this schema) go through Whoosh's own method."""
         schema = self.schema
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        if any(name in schema and (schema[name].vector or schema[name].separate_spelling())
-               for name in fieldnames):
+        if not self._stock_fields.isdisjoint(fieldnames):
             return super().add_document(**fields)
         self._check_state()
         self._check_fields(schema, fieldnames)
@@ -208,8 +213,6 @@ class BulkSegmentWriter(SegmentWriter):
 def _length_columns(reader, schema, fieldnames, doccount) -> dict[str, list]:
     """field -> per-document field length (None where the length byte is 0), read once, for
     the fields that store lengths (scorable ones); what Whoosh looks up for every posting."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
     to_length = [None] + [byte_to_length(b) for b in range(1, 256)]
     columns = {}
     for fieldname in fieldnames:

@@ -25,6 +25,10 @@ from whoosh import matching
 from whoosh import query as Q
 from whoosh import sorting
 from whoosh.idsets import DocIdSet
+from whoosh.matching.binary import IntersectionMatcher
+from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
+from whoosh.searching import SearchContext
+from whoosh.util import make_binary_tree
 from whoosh.writing import LockError
 
 from webapp.search.bulk import bulk_writer
@@ -139,8 +143,6 @@ class _ScopeDocsQuery(Q.ConstantScoreQuery):
         return self.__class__(child, self._cache)
 
     def matcher(self, searcher, context=None):
-        from whoosh.searching import SearchContext
-
         context = context or SearchContext()
         if context.needs_current:
             return super().matcher(searcher, context)
@@ -194,29 +196,22 @@ class _ScopedPhrase(Q.Phrase):
         return matcher
 
 
-def _scoped_span_matcher_class():
-    from whoosh.matching.binary import IntersectionMatcher
-    from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
-    from whoosh.util import make_binary_tree
+class _ScopedSpanMatcher(SpanNear2.SpanNear2Matcher):
+    """Whoosh's phrase (SpanNear2, slop 1, ordered) matcher over the words' intersection with
+    the scope."""
 
-    class ScopedSpanMatcher(SpanNear2.SpanNear2Matcher):
-        def __init__(self, ms, scope):
-            self.ms = ms
-            self.slop, self.ordered, self.mindist = 1, True, 1
-            self.scope = scope
-            self._words = make_binary_tree(IntersectionMatcher, ms)
-            SpanWrappingMatcher.__init__(self, IntersectionMatcher(self._words, scope))
+    def __init__(self, ms, scope):
+        self.ms = ms
+        self.slop, self.ordered, self.mindist = 1, True, 1
+        self.scope = scope
+        self._words = make_binary_tree(IntersectionMatcher, ms)
+        SpanWrappingMatcher.__init__(self, IntersectionMatcher(self._words, scope))
 
-        def score(self):  # the words' score only, as Whoosh's phrase gives it
-            return self._words.score()
+    def score(self):  # the words' score only, as Whoosh's phrase gives it
+        return self._words.score()
 
-        def copy(self):
-            return self.__class__([m.copy() for m in self.ms], self.scope.copy())
-
-    return ScopedSpanMatcher
-
-
-_ScopedSpanMatcher = _scoped_span_matcher_class()
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms], self.scope.copy())
 
 
 class _AndNotMatcher(matching.AndNotMatcher):
