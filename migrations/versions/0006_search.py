@@ -1,7 +1,7 @@
 """search: pending index work
 
-Revision ID: 0005_search
-Revises: 0006_messages
+Revision ID: 0006_search
+Revises: 0005_messages
 Create Date: 2026-11-23 08:00:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_search'
-down_revision = '0006_messages'
+revision = '0006_search'
+down_revision = '0005_messages'
 branch_labels = None
 depends_on = None
 

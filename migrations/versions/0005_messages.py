@@ -1,6 +1,6 @@
 """messages: members, claims, message center
 
-Revision ID: 0006_messages
+Revision ID: 0005_messages
 Revises: 0004_cases
 Create Date: 2026-11-23 07:48:57.974874
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_messages'
+revision = '0005_messages'
 down_revision = '0004_cases'
 branch_labels = None
 depends_on = None
