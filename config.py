@@ -59,6 +59,11 @@ def load_settings(env: dict | None = None) -> dict:
             raise ConfigError("SECRET_KEY must be set when PROVIDERDESK_ENV=production")
         secret_key = _development_secret_key(instance_dir)
 
+    # Tests hash with a cheap method (tests/conftest.py); production always keeps scrypt.
+    password_hash_method = env.get("PASSWORD_HASH_METHOD") or "scrypt"
+    if is_production and not password_hash_method.startswith("scrypt"):
+        raise ConfigError("PASSWORD_HASH_METHOD must be scrypt when PROVIDERDESK_ENV=production")
+
     mail_server = env.get("MAIL_SERVER", "")
     upload_mb = _env_int(env, "UPLOAD_MAX_MB", 25)
     files_per_upload = _env_int(env, "UPLOAD_MAX_FILES", 5)
@@ -124,6 +129,7 @@ def load_settings(env: dict | None = None) -> dict:
         "PASSWORD_MIN_LENGTH": max(7, _env_int(env, "PASSWORD_MIN_LENGTH", 8)),
         "PASSWORD_MAX_AGE_DAYS": _env_int(env, "PASSWORD_MAX_AGE_DAYS", 60),  # 0: no rotation
         "PASSWORD_HISTORY": _env_int(env, "PASSWORD_HISTORY", 5),
+        "PASSWORD_HASH_METHOD": password_hash_method,
         "TERMS_VERSION": env.get("TERMS_VERSION", "2026-11"),
         "RATE_LIMIT_PER_ADDRESS": _env_int(env, "RATE_LIMIT_PER_ADDRESS", 50),  # one office = one address
         "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),

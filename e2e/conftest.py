@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests.conftest import TEST_PASSWORD_HASH
 from tests.mailbox import free_port, running_smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +94,7 @@ def live_server(tmp_path_factory, smtp_server):
         "MAIL_PORT": str(smtp_server.port),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,  # seeding and sign-ins: no scrypt cost
     }
     server = LiveServer(url=f"http://127.0.0.1:{port}", root=root, env=env,
                         log_path=root / "server.log")

@@ -1,6 +1,9 @@
 """Fixtures: a real app on a real SQLite file built by the migrations, a client, a CLI runner.
 
 The schema is migrated once per session into a template file; each test gets a fresh copy of it.
+Tests that use `demo` get a copy of a second template instead: the migrated database with the demo
+seeded and indexed once per session, with its index and upload folders. Tests hash passwords with
+a cheap method (TEST_PASSWORD_HASH); the app's default stays scrypt.
 """
 from __future__ import annotations
 
@@ -13,6 +16,10 @@ from webapp import create_app
 from webapp.extensions import db
 
 DEMO_PASSWORD = "Demo!Pass2026"
+# scrypt costs ~70 ms a password on purpose; tests hash thousands. Never allowed in production.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+# What a seeded template holds besides its database, copied with it.
+TEMPLATE_FOLDERS = ("index", "uploads", "mail")
 
 
 def make_config(root: Path, database: Path, **overrides) -> dict:
@@ -27,6 +34,7 @@ def make_config(root: Path, database: Path, **overrides) -> dict:
         "MAIL_SERVER": "",
         "WTF_CSRF_ENABLED": False,
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
     }
     config.update(overrides)
     return config
@@ -46,11 +54,39 @@ def migrated_database(tmp_path_factory) -> Path:
     return database
 
 
-@pytest.fixture
-def app_config(tmp_path, migrated_database) -> dict:
-    database = tmp_path / "app.sqlite3"
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, migrated_database) -> Path:
+    """A folder with the migrated database seeded with the demo (app.sqlite3) and its search index
+    and uploads, built once per session (per xdist worker) through the seeding service."""
+    from webapp.blueprints.demo.services import seed_demo
+    from webapp.search import get_service
+
+    root = tmp_path_factory.mktemp("demo-template")
+    database = root / "app.sqlite3"
     shutil.copyfile(migrated_database, database)
-    return make_config(tmp_path, database)
+    app = create_app(make_config(root, database, SEARCH_LIVE_UPDATES=False))
+    with app.app_context():
+        seed_demo(DEMO_PASSWORD)
+        get_service().reindex(procs=1)  # the index holds the demo; nothing is left pending
+        db.session.remove()
+        db.engine.dispose()
+    return root
+
+
+@pytest.fixture
+def app_config(request, tmp_path, migrated_database) -> dict:
+    """A fresh database for the test: a copy of the demo template when the test uses `demo`
+    (directly or through another fixture), else of the empty migrated one."""
+    database = tmp_path / "app.sqlite3"
+    if "demo" not in request.fixturenames:
+        shutil.copyfile(migrated_database, database)
+        return make_config(tmp_path, database)
+    template = request.getfixturevalue("demo_template")
+    shutil.copyfile(template / "app.sqlite3", database)
+    for folder in TEMPLATE_FOLDERS:
+        if (template / folder).is_dir():
+            shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
+    return make_config(tmp_path, database, TEST_DEMO_COPIED=True)
 
 
 @pytest.fixture
@@ -83,11 +119,14 @@ def runner(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo organizations, users and queues, created through the seeding service."""
+    """The demo organizations, users, queues, cases and messages, created through the seeding
+    service: normally copied from `demo_template` by `app_config`; seeded here only when the
+    fixture was requested too late for that (request.getfixturevalue)."""
     from webapp.blueprints.demo.services import seed_demo
 
-    with app.app_context():
-        seed_demo(DEMO_PASSWORD)
+    if not app.config.get("TEST_DEMO_COPIED"):
+        with app.app_context():
+            seed_demo(DEMO_PASSWORD)
     return app
 
 
