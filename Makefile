@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
+# pytest-xdist processes for `make test` (one per core on the 2-core target machine).
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-unit test-e2e setup db browser clean
 
@@ -27,13 +29,13 @@ browser:
 	@bash scripts/ensure-chromium.sh
 
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 test-unit: setup
-	$(PY) -m pytest tests
+	$(PY) -m pytest -n $(TEST_WORKERS) tests
 
 test-e2e: setup browser
-	$(PY) -m pytest e2e
+	$(PY) -m pytest -n $(TEST_WORKERS) e2e
 
 clean:
 	rm -rf $(VENV) instance e2e-artifacts .pytest_cache
