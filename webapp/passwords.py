@@ -1,4 +1,5 @@
-"""Password hashing. Rules for new passwords live with registration."""
+"""Password hashing and checking. The rules a new password must meet live in
+webapp/blueprints/auth/credentials.py (password_problems)."""
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # scrypt via hashlib: memory-hard, no extra dependency.
