@@ -1,4 +1,5 @@
-"""Health-plan identifiers: how to check and normalise them (see shared/DOMAIN.md)."""
+"""Health-plan identifiers: how to check and normalise them. An NPI is 10 digits whose last is
+a Luhn check digit computed over 80840 + the first nine (CMS NPI standard); a Tax ID is 9 digits."""
 from __future__ import annotations
 
 import re

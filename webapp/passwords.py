@@ -1,4 +1,5 @@
-"""Password hashing. Rules for new passwords live with registration."""
+"""Password hashing and checking. The rules a new password must meet are not here: they live
+with the password forms (password_problems)."""
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 

@@ -47,3 +47,10 @@ def test_the_rules_page_is_404_for_agents_and_provider_users(signed_in):
     client = signed_in("agent@plan.example")
     assert client.get("/message-center/rules").status_code == 404
     assert client.get("/message-center/rules.json").status_code == 404
+
+
+def test_admins_message_center_tab_title_is_plain_text_and_the_rules_link_is_on_the_page(demo, app, client):
+    admin_client(app, client)
+    page = client.get("/message-center").get_data(as_text=True)
+    assert "<title>Message Center · ProviderDesk</title>" in page
+    assert page.count('href="/message-center/rules"') == 1

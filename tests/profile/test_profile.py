@@ -117,8 +117,16 @@ def test_only_own_active_providers_can_be_made_default(app, signed_in):
     with app.app_context():
         other = db.session.scalar(select(ProviderAccess.id).join(User, User.id == ProviderAccess.user_id)
                                   .where(User.email == "staff@sunrise.example"))
-    assert client.post(f"/profile/collections/{other}/default").status_code == 404
+    response = client.post(f"/profile/collections/{other}/default")
+    assert response.status_code == 404 and "Sunrise" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ProviderAccess, other).is_default  # still Sunrise staff's default
+        harbor = _user("staff@harbor.example")
+        assert [a.provider.name for a in harbor.provider_accesses if a.is_default] == ["Harbor Pediatrics"]
 
 
 def test_profile_needs_sign_in(client, demo):
-    assert client.get("/profile").status_code == 302
+    response = client.get("/profile")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    page = client.get("/profile", follow_redirects=True).get_data(as_text=True)
+    assert "Sign in to ProviderDesk" in page and "staff@sunrise.example" not in page

@@ -1,4 +1,4 @@
-"""The bulk rebuild's own postings writer (webapp/search/bulk.py): same files as Whoosh's writer,
+"""The bulk rebuild's own postings writer (webapp/search/bulk.py, whoosh_internals.py): same files as Whoosh's writer,
 identifiers inlined into the term table, and an index that answers like one built by the live
 writer, also after live updates, deletes and merges."""
 from __future__ import annotations
@@ -12,10 +12,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from webapp.search.bulk import BulkSegmentWriter, GroupingPool, deflate
-from webapp.search.documents import to_index_fields
-from webapp.search.engine import Scope, SearchIndex, _present
+from webapp.search.bulk import GroupingPool, deflate
+from webapp.search.engine import Scope, SearchIndex
+from webapp.search.ordering import by_scope, index_fields
 from webapp.search.schema import build_schema
+from webapp.search.whoosh_internals import BulkSegmentWriter
 
 WORDS = ("claim denied appeal timely filing payment remittance referral eligibility coverage "
          "the of and patient member provider corrected review pending records x-ray lab "
@@ -49,7 +50,7 @@ def build(directory: Path, writer_factory, docs) -> None:
     ix = whoosh_index.create_in(str(directory), build_schema())
     writer = writer_factory(ix)
     for kind, document in docs:
-        writer.add_document(**_present(to_index_fields(kind, document)))
+        writer.add_document(**index_fields(kind, document))
     writer.commit()
 
 
@@ -148,7 +149,7 @@ def test_a_rebuilt_index_answers_like_one_built_by_live_updates(tmp_path, procs)
     docs = list(documents(300))
     live = SearchIndex(tmp_path / "live")  # Whoosh's own writer, one commit: one segment
     live.create_empty()
-    # in the rebuild's document order (by provider, see engine._by_scope): same numbers
+    # in the rebuild's document order (by provider, see ordering.by_scope): same numbers
     live.apply(sorted(docs, key=lambda kd: (kd[1]["provider_ids"], kd[1]["queue"])), [])
     rebuilt = SearchIndex(tmp_path / "rebuilt")
     assert rebuilt.rebuild(docs, procs=procs) == 300
@@ -219,13 +220,12 @@ def test_the_bulk_deflate_is_read_by_zlib():
 
 
 def test_a_rebuild_numbers_documents_by_scope_in_runs():
-    from webapp.search.engine import _by_scope
     docs = list(documents(10))  # providers alternate 2, 1, 2, 1, ...
-    ordered = list(_by_scope(docs, chunk=4))
+    ordered = list(by_scope(docs, chunk=4))
     assert [f["record_id"] for f in ordered] == ["2", "4", "1", "3",  # run 1: provider 1, 2
                                                  "6", "8", "5", "7",
                                                  "10", "9"]
-    assert len(list(_by_scope(docs))) == 10
+    assert len(list(by_scope(docs))) == 10
 
 
 def test_a_rebuilt_index_groups_each_organization(tmp_path):

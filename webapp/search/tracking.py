@@ -9,7 +9,8 @@ A feature calls, once at registration time:
 The getter may return one id, a list of ids, or None (nothing to mark). Deleting an instance of a
 tracked model records "delete"; whether the record is really gone is decided when the work is
 applied (the source no longer returns it), so deleting a comment only refreshes its case.
-Bulk `update()`/`delete()` statements bypass ORM events: call `mark(kind, record_id)` for those.
+Bulk `update()`/`delete()` statements bypass ORM events: call `mark(session, kind, record_id)`
+for those.
 """
 from __future__ import annotations
 
