@@ -8,10 +8,11 @@ workers, other checkouts on the same server) never collide, and each is dropped 
 """
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -68,8 +69,9 @@ class SqliteDatabases:
 
 
 class PostgresDatabases:
-    """CREATE DATABASE ... TEMPLATE copies a template in ~0.2 s. DROP DATABASE waits for a
-    checkpoint (~1-2 s), but concurrent drops share one, so drops run in background threads."""
+    """CREATE DATABASE ... TEMPLATE copies a template in ~0.2-1 s, so the copy for the next test
+    is made in the background while this one runs (one spare per template). DROP DATABASE waits
+    for a checkpoint (~1-2 s), but concurrent drops share one, so drops run in background threads."""
     name = "postgresql"
 
     def __init__(self, admin_url: str):
@@ -77,8 +79,10 @@ class PostgresDatabases:
 
         self.admin_url = admin_url
         self._prefix = f"{PREFIX}{os.getpid()}_{secrets.token_hex(3)}_"
-        self._count = 0
+        self._numbers = itertools.count(1)
         self._admin = psycopg.connect(admin_url, autocommit=True)
+        self._creator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy-database")
+        self._spares: dict[str, Future] = {}
         self._dropper = ThreadPoolExecutor(max_workers=8, thread_name_prefix="drop-database")
         self._drop_leftovers()
 
@@ -87,8 +91,7 @@ class PostgresDatabases:
             .render_as_string(hide_password=False)
 
     def _new_name(self, name: str) -> str:
-        self._count += 1
-        return f"{self._prefix}{self._count}_{name}"[:63]
+        return f"{self._prefix}{next(self._numbers)}_{name}"[:63]
 
     def create(self, folder: Path, name: str) -> str:
         database = self._new_name(name)
@@ -96,10 +99,19 @@ class PostgresDatabases:
         return self._url(database)
 
     def copy(self, template_url: str, folder: Path, name: str) -> str:
-        database = self._new_name(name)
         template = make_url(template_url).database
-        self._admin.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        spare = self._spares.pop(template, None)
+        database = spare.result() if spare is not None else self._copy_now(template, name)
+        self._spares[template] = self._creator.submit(self._copy_now, template, name)
         return self._url(database)
+
+    def _copy_now(self, template: str, name: str) -> str:
+        import psycopg
+
+        database = self._new_name(name)
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        return database
 
     def drop(self, url: str) -> None:
         self._dropper.submit(self._drop_now, make_url(url).database)
@@ -123,7 +135,14 @@ class PostgresDatabases:
                 self._dropper.submit(self._drop_now, database)
 
     def close(self) -> None:
+        """Drop every database of this session: templates, spares, any not dropped yet."""
+        self._creator.shutdown(wait=True)
         self._dropper.shutdown(wait=True)
+        names = [row[0] for row in self._admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            (self._prefix.replace("_", r"\_") + "%",))]
+        with ThreadPoolExecutor(max_workers=8) as dropper:
+            list(dropper.map(self._drop_now, names))
         self._admin.close()
 
 
