@@ -34,6 +34,13 @@ def _env_bool(env: dict, name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _database_url(raw: str | None) -> str | None:
+    """postgres:// and postgresql:// URLs use psycopg (version 3), the driver we install."""
+    if raw and raw.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
 def _development_secret_key(instance_dir: Path) -> str:
     """Generate once and keep under instance/, so sessions survive restarts of a local run."""
     key_file = instance_dir / "secret_key"
@@ -73,7 +80,7 @@ def load_settings(env: dict | None = None) -> dict:
         "IS_PRODUCTION": is_production,
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL"))
         or f"sqlite:///{instance_dir / 'providerdesk.sqlite3'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "MAIL_SERVER": mail_server,
