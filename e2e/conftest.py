@@ -4,6 +4,8 @@
   index, uploads and instance folders; it sends mail to `smtp_server`.
 - `smtp_server`: aiosmtpd on loopback; `smtp_server.wait_for(to=..., subject=...)` returns a mail.
 - `page` / `no_js_page`: a fresh browser context (JavaScript on / off) on the live server.
+  Every state of the page is checked with axe-core (WCAG 2.x A/AA, e2e/accessibility.py): a
+  violation fails the story with the rule, the page and the element; the totals print at the end.
 Failures leave a screenshot in e2e-artifacts/ (CI prints the folder).
 """
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from e2e.accessibility import AXE_WATCHES, watch_accessibility
+from e2e.budgets import BUDGET_ROWS, budget_table
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.mailbox import free_port, running_smtp_server
 
@@ -131,6 +135,37 @@ def browser():
         browser.close()
 
 
+# --- accessibility ----------------------------------------------------------------------------
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a story passes, wait for the checks of its last page state; any violation seen fails
+    the story (with the rule, the page and the element)."""
+    result = yield
+    watch = getattr(item, "axe_watch", None)
+    if watch is not None:
+        watch.wait()
+        if watch.violations:
+            pytest.fail(watch.report(), pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter):
+    if BUDGET_ROWS:
+        terminalreporter.write_sep("-", "page budgets (bytes on the wire, KB; e2e/test_page_budgets.py)")
+        for line in budget_table():
+            terminalreporter.write_line(line)
+    if not AXE_WATCHES:
+        return
+    states = sum(w.states for _, w in AXE_WATCHES)
+    paths = set().union(*(w.paths for _, w in AXE_WATCHES))
+    violations = sum(len(w.violations) for _, w in AXE_WATCHES)
+    terminalreporter.write_sep("-", "accessibility (axe-core, WCAG 2.x A/AA)")
+    terminalreporter.write_line(
+        f"{len(AXE_WATCHES)} stories, {states} page states checked on {len(paths)} distinct "
+        f"paths, {violations} violation(s)")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -156,6 +191,8 @@ def _new_page(browser, live_server, request, java_script_enabled: bool):
                                   locale="en-US", timezone_id="America/New_York")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    if java_script_enabled:  # axe-core runs in the page
+        watch_accessibility(request, page)
     yield page
     _save_failure_screenshot(request, page)
     context.close()
