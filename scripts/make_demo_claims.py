@@ -99,6 +99,9 @@ PROVIDERS = {  # NPI -> (name, address, phone, fax)
 }
 PAYEE_BY_TAX_ID = {"000123456": "1234567893", "000987654": "1555555550"}
 TODAY = date(2026, 12, 1)
+# Invented EFT details for the demo (routing numbers pass the ABA checksum; accounts are made up).
+DEMO_BANK = {"payer_routing": "123123123", "payer_account": "5000012345",
+             "payee_routing": "111000025", "payee_account": "7788990011"}
 
 
 def dollars(cents: int) -> str:
@@ -304,7 +307,8 @@ def make_payments(rng, claims):
         payee_npi = PAYEE_BY_TAX_ID[tax_id]
         payments.append({"trace_number": trace, "method": method, "payment_date": friday.isoformat(),
                          "amount": dollars(total), "payee_tax_id": tax_id, "payee_name": PROVIDERS[payee_npi][0],
-                         "payee_npi": payee_npi, "payee_address": PROVIDERS[payee_npi][1]})
+                         "payee_npi": payee_npi, "payee_address": PROVIDERS[payee_npi][1],
+                         **(DEMO_BANK if method == "ACH" else dict.fromkeys(DEMO_BANK, ""))})
     return payments
 
 

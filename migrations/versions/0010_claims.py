@@ -27,6 +27,10 @@ def upgrade():
     sa.Column('payee_name', sa.String(length=120), nullable=False),
     sa.Column('payee_npi', sa.String(length=10), nullable=False),
     sa.Column('payee_address', sa.String(length=200), nullable=True),
+    sa.Column('payer_routing', sa.String(length=9), nullable=True),
+    sa.Column('payer_account', sa.String(length=35), nullable=True),
+    sa.Column('payee_routing', sa.String(length=9), nullable=True),
+    sa.Column('payee_account', sa.String(length=35), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment')),
     sa.UniqueConstraint('trace_number', name=op.f('uq_payment_trace_number'))

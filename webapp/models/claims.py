@@ -201,6 +201,11 @@ class Payment(db.Model):
     payee_name: Mapped[str] = mapped_column(String(120))
     payee_npi: Mapped[str] = mapped_column(String(10))
     payee_address: Mapped[str | None] = mapped_column(String(200))
+    # EFT only: the plan's (sender's) and the payee's bank routing (ABA) and account numbers.
+    payer_routing: Mapped[str | None] = mapped_column(String(9))
+    payer_account: Mapped[str | None] = mapped_column(String(35))
+    payee_routing: Mapped[str | None] = mapped_column(String(9))
+    payee_account: Mapped[str | None] = mapped_column(String(35))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow_naive, onupdate=utcnow_naive)
 
     claims: Mapped[list[Claim]] = relationship(

@@ -41,6 +41,7 @@ LINE_COLUMNS = ["claim_number", "line_number", "service_from", "service_to", "pr
 DIAGNOSIS_COLUMNS = ["claim_number", "sequence", "code", "description"]
 PAYMENT_COLUMNS = ["trace_number", "method", "payment_date", "amount", "payee_tax_id", "payee_name",
                    "payee_npi", "payee_address"]
+PAYMENT_OPTIONAL = ["payer_routing", "payer_account", "payee_routing", "payee_account"]  # needed for EFT
 STATUS_BY_LABEL = {status.label.lower(): status for status in ClaimStatus}
 GROUP_CODES = ("CO", "PR", "OA", "PI")
 # Patient-responsibility reason codes and the line field each one fills.
@@ -447,16 +448,35 @@ def _payment_values(row: dict) -> dict:
         raise ValueError(f"payee_npi {row['payee_npi']!r} is not a valid NPI")
     if not row["payee_name"]:
         raise ValueError("payee_name is empty")
-    return dict(trace_number=trace, method=method, payment_date=_parse_date(row["payment_date"], "payment_date"),
+    bank = {}
+    for column in PAYMENT_OPTIONAL:
+        value = row[column].replace(" ", "")
+        if method == "ACH" and not value:
+            raise ValueError(f"{column} is needed for an EFT (ACH) payment")
+        if column.endswith("routing") and value and not is_valid_routing_number(value):
+            raise ValueError(f"{column} {row[column]!r} is not a valid 9-digit ABA routing number")
+        if column.endswith("account") and value and not (value.isalnum() and len(value) <= 35):
+            raise ValueError(f"{column} must be 1-35 letters and digits")
+        bank[column] = value if method == "ACH" else None
+    return dict(**bank, trace_number=trace, method=method,
+                payment_date=_parse_date(row["payment_date"], "payment_date"),
                 amount_cents=_parse_cents(row["amount"], "amount"), payee_tax_id=row["payee_tax_id"],
                 payee_name=_text(row, "payee_name", 120), payee_npi=row["payee_npi"],
                 payee_address=_text(row, "payee_address", 200))
 
 
+def is_valid_routing_number(value: str) -> bool:
+    """ABA routing number: 9 digits whose weighted sum (3, 7, 1, ...) is a multiple of 10."""
+    if len(value) != 9 or not value.isdigit():
+        return False
+    return sum(int(d) * w for d, w in zip(value, (3, 7, 1) * 3)) % 10 == 0
+
+
 def import_payments(text: str) -> int:
     """Checks and EFTs. A payment pays the claims whose check_number is its trace number (import
     claims first): they must be of the payee's Tax ID and add up, with interest, to its amount."""
-    rows = _collect(text, PAYMENT_COLUMNS, _payment_values, key=lambda item: f"trace_number {item['trace_number']}")
+    rows = _collect(text, PAYMENT_COLUMNS, _payment_values, key=lambda item: f"trace_number {item['trace_number']}",
+                    optional=PAYMENT_OPTIONAL)
     traces = [item["trace_number"] for _, item in rows]
     paying: dict[str, list[Claim]] = {}
     for start in range(0, len(traces), 500):
