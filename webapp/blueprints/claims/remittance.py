@@ -73,6 +73,20 @@ class RemittanceAdvice:
     def line_count(self) -> int:
         return sum(len(claim.lines) for claim in self.claims)
 
+    def pages(self, lines_per_page: int = 20) -> list[list[Claim]]:
+        """Claims grouped for print, about `lines_per_page` service lines a sheet; a claim is never split."""
+        pages, current, count = [], [], 0
+        for claim in self.claims:
+            size = max(len(claim.lines), 1)
+            if current and count + size > lines_per_page:
+                pages.append(current)
+                current, count = [], 0
+            current.append(claim)
+            count += size
+        if current:
+            pages.append(current)
+        return pages
+
 
 def claim_totals(claim: Claim) -> Totals:
     totals = Totals(interest=claim.interest_cents)

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
@@ -536,6 +537,74 @@ def _visible_members(user: User):
     return query.where(or_(Member.id.in_(with_claims), Member.pcp_npi.in_(npis)))
 
 
+def visible_members_query(user: User):
+    return _visible_members(user)
+
+
+def _group_npis(user: User):
+    """NPIs of every provider sharing one of the user's Tax IDs (the PCP or group level)."""
+    return select(Provider.npi).where(Provider.tax_id.in_(user_tax_ids(user)))
+
+
+def may_see_member_information(user: User, member: Member) -> bool:
+    """Seed: only users associated with the member at the PCP or group level see member information."""
+    if user.role in (Role.AGENT, Role.ADMIN):
+        return True
+    if not member.pcp_npi:
+        return False
+    return db.session.scalar(select(func.count()).select_from(
+        _group_npis(user).where(Provider.npi == member.pcp_npi).subquery())) > 0
+
+
+def visible_payment(user: User, payment_id: int) -> Payment | None:
+    query = select(Payment).where(Payment.id == payment_id)
+    if user.role not in (Role.AGENT, Role.ADMIN):
+        query = query.where(Payment.payee_tax_id.in_(user_tax_ids(user)))
+    return db.session.scalar(query)
+
+
+def payment_ids_by_trace(claims: list[Claim]) -> dict[str, int]:
+    """{check number: payment row id} for the RA buttons of these claims."""
+    traces = {claim.check_number for claim in claims if claim.check_number}
+    if not traces:
+        return {}
+    return dict(db.session.execute(select(Payment.trace_number, Payment.id)
+                                   .where(Payment.trace_number.in_(traces))).all())
+
+
+def load_claim_details(claim: Claim) -> Claim:
+    """Lines with adjustments and the diagnoses in three queries instead of one per line."""
+    return db.session.scalar(select(Claim).where(Claim.id == claim.id).options(
+        selectinload(Claim.lines).selectinload(ServiceLine.adjustments), selectinload(Claim.diagnoses),
+        selectinload(Claim.member)))
+
+
+def denied_codes(claim: Claim) -> list[str]:
+    """The non-routine adjustment codes of a claim ("CO-50", "N115"), for questions about them."""
+    codes = []
+    for line in claim.lines:
+        for adjustment in line.adjustments:
+            if adjustment.group_code != "PR" and adjustment.reason_code != "45":
+                for code in (adjustment.label, adjustment.remark_code):
+                    if code and code not in codes:
+                        codes.append(code)
+    return codes
+
+
+def claim_code_question(claim: Claim, code: str) -> tuple[str, str] | None:
+    """Subject and message that prefill "Ask a Question" about one code of a claim (None: not its code)."""
+    code = (code or "").strip().upper()
+    lines = [line for line in claim.lines for a in line.adjustments
+             if code and code in (a.label, a.remark_code)]
+    if not lines:
+        return None
+    numbers = ", ".join(str(n) for n in sorted({line.line_number for line in lines}))
+    subject = f"Question about claim {claim.claim_number}, code {code}"
+    body = (f"Claim {claim.claim_number}, service line {numbers} ({', '.join(sorted({line.procedure_code for line in lines}))}) "
+            f"was adjusted with code {code}. Please explain the adjustment and what we need to do.")
+    return subject, body
+
+
 def visible_claim(user: User, claim_id: int) -> Claim | None:
     return db.session.scalar(_visible_claims(user).where(Claim.id == claim_id))
 
@@ -580,7 +649,7 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
             query = query.join(Member, Member.id == Claim.member_id).where(
                 Member.member_id == criteria.member_id.strip().upper())
         query = query.order_by(column.desc(), Claim.claim_number)
-    return list(db.session.scalars(query.limit(RESULT_LIMIT)))
+    return list(db.session.scalars(query.options(selectinload(Claim.member)).limit(RESULT_LIMIT)))
 
 
 def search_members(user: User, *, member_id: str = "", name: str = "", date_of_birth: date | None = None,
@@ -604,5 +673,15 @@ def claims_of_member(user: User, member: Member) -> list[Claim]:
                                    .order_by(Claim.service_from.desc())))
 
 
+def condition_history(user: User, member: Member) -> list[tuple[ClaimDiagnosis, Claim]]:
+    """Diagnoses from the member's claims the user may see, newest date of service first."""
+    claims = _visible_claims(user).where(Claim.member_id == member.id).subquery()
+    rows = db.session.execute(
+        select(ClaimDiagnosis, Claim).join(Claim, Claim.id == ClaimDiagnosis.claim_id)
+        .where(Claim.id.in_(select(claims.c.id)))
+        .order_by(Claim.service_from.desc(), Claim.claim_number, ClaimDiagnosis.sequence))
+    return [(diagnosis, claim) for diagnosis, claim in rows]
+
+
 def money(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
+    return f"{'-' if cents < 0 else ''}${abs(cents) / 100:,.2f}"
