@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from webapp.blueprints.claims.services import visible_members_query
+from webapp.blueprints.claims.services import MAX_ROW_ID, visible_members_query
 from webapp.extensions import db
 from webapp.models import CoveragePeriod, EligibilityCheck, Member, Provider, User
 
@@ -86,6 +86,8 @@ def checks_of(user: User) -> list[EligibilityCheck]:
 
 
 def visible_check(user: User, check_id: int) -> EligibilityCheck | None:
+    if not 0 < check_id <= MAX_ROW_ID:
+        return None
     return db.session.scalar(select(EligibilityCheck).where(EligibilityCheck.id == check_id,
                                                             EligibilityCheck.user_id == user.id))
 

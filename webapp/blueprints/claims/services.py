@@ -116,9 +116,12 @@ def _rows(text: str, columns: list[str], optional: list[str] = ()):
         yield reader.line_num, values
 
 
-def _collect(text: str, columns: list[str], parse, key=None, optional: list[str] = ()) -> list[tuple[int, dict]]:
-    """Parse every row; raise ImportFailed listing every bad line, or return (line, values) pairs."""
-    errors, values, seen = [], [], {}
+def _collect(text: str, columns: list[str], parse, key=None, optional: list[str] = (),
+             errors: list[str] | None = None) -> list[tuple[int, dict]]:
+    """Parse every row; raise ImportFailed listing every bad line, or return (line, values) pairs.
+    Given an `errors` list, bad lines are added to it instead (the caller checks more, then raises)."""
+    collecting = errors is not None
+    errors, values, seen = (errors if collecting else []), [], {}
     for line, row in _rows(text, columns, optional):
         try:
             item = parse(row)
@@ -130,9 +133,13 @@ def _collect(text: str, columns: list[str], parse, key=None, optional: list[str]
             values.append((line, item))
         except ValueError as exc:
             errors.append(f"line {line}: {exc}")
-    if errors:
+    if errors and not collecting:
         raise ImportFailed(errors)
     return values
+
+
+def _line_order(error: str) -> int:
+    return int(error.split(":", 1)[0].removeprefix("line "))
 
 
 def _upsert(model, key_column: str, values: list[dict]) -> None:
@@ -387,7 +394,7 @@ def import_claim_lines(text: str) -> int:
                           f"billed {money(billed[claim.id])} and paid {money(paid[claim.id])}, the claim says "
                           f"{money(claim.billed_cents)} and {money(claim.paid_cents)}")
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: int(e.split(":")[0].split()[1])))
+        raise ImportFailed(sorted(errors, key=_line_order))
     for start in range(0, len(claim_ids), 500):
         chunk = claim_ids[start:start + 500]
         old_lines = select(ServiceLine.id).where(ServiceLine.claim_id.in_(chunk))
@@ -476,14 +483,14 @@ def is_valid_routing_number(value: str) -> bool:
 def import_payments(text: str) -> int:
     """Checks and EFTs. A payment pays the claims whose check_number is its trace number (import
     claims first): they must be of the payee's Tax ID and add up, with interest, to its amount."""
+    errors: list[str] = []
     rows = _collect(text, PAYMENT_COLUMNS, _payment_values, key=lambda item: f"trace_number {item['trace_number']}",
-                    optional=PAYMENT_OPTIONAL)
+                    optional=PAYMENT_OPTIONAL, errors=errors)
     traces = [item["trace_number"] for _, item in rows]
     paying: dict[str, list[Claim]] = {}
     for start in range(0, len(traces), 500):
         for claim in db.session.scalars(select(Claim).where(Claim.check_number.in_(traces[start:start + 500]))):
             paying.setdefault(claim.check_number, []).append(claim)
-    errors = []
     for line, item in rows:
         claims = paying.get(item["trace_number"], [])
         if not claims:
@@ -497,7 +504,7 @@ def import_payments(text: str) -> int:
             errors.append(f"line {line}: the amount {money(item['amount_cents'])} differs from what its "
                           f"{len(claims)} claims pay with interest ({money(total)})")
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(sorted(errors, key=_line_order))
     _upsert(Payment, "trace_number", [item for _, item in rows])
     db.session.flush()
     return len(rows)
@@ -557,6 +564,8 @@ def may_see_member_information(user: User, member: Member) -> bool:
 
 
 def visible_payment(user: User, payment_id: int) -> Payment | None:
+    if not 0 < payment_id <= MAX_ROW_ID:
+        return None
     query = select(Payment).where(Payment.id == payment_id)
     if user.role not in (Role.AGENT, Role.ADMIN):
         query = query.where(Payment.payee_tax_id.in_(user_tax_ids(user)))
@@ -605,7 +614,12 @@ def claim_code_question(claim: Claim, code: str) -> tuple[str, str] | None:
     return subject, body
 
 
+MAX_ROW_ID = 2**63 - 1  # an id in a URL beyond this is simply not found (no database overflow)
+
+
 def visible_claim(user: User, claim_id: int) -> Claim | None:
+    if not 0 < claim_id <= MAX_ROW_ID:
+        return None
     return db.session.scalar(_visible_claims(user).where(Claim.id == claim_id))
 
 
@@ -614,6 +628,8 @@ def visible_claim_by_number(user: User, claim_number: str) -> Claim | None:
 
 
 def visible_member(user: User, member_pk: int) -> Member | None:
+    if not 0 < member_pk <= MAX_ROW_ID:
+        return None
     return db.session.scalar(_visible_members(user).where(Member.id == member_pk))
 
 
