@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -120,14 +121,14 @@ def test_a_malformed_835_upload_names_the_segment_and_changes_nothing(signed_in,
     with app.app_context():
         payment = db.session.scalar(select(Payment).where(Payment.payee_tax_id == "000123456"))
         text = build_835(remittance_advice(payment), **PLAN)
-        broken = text.replace("\nDTM*405*", "\nDTM*405*NOTADATE", 1)
+        broken = re.sub(r"^(SVC\*[^*]+\*)\d+", r"\g<1>12X", text, count=1, flags=re.M)
         before = (db.session.scalar(select(func.count()).select_from(Claim)),
                   db.session.scalar(select(func.sum(Claim.paid_cents))))
     response = client.post("/payments/reconciliation/835", data={"file": (io.BytesIO(broken.encode()), "bad.835")},
                            content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "The 835 file could not be read. It failed at DTM" in page
+    assert "The 835 file could not be read. It failed at SVC segment (loop 2110 #1), line_item_charge_amount" in page
     for data, message in (({"file": (io.BytesIO(b"\xff\xfe garbage"), "x.835")}, "not an 835 file"),
                           ({}, "Choose an 835 file to compare."),
                           ({"file": "text instead of a file"}, "Choose an 835 file to compare.")):

@@ -339,6 +339,15 @@ def read_835(text: str) -> list[Payment835]:
     return payments
 
 
+def _as_date(value) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    try:
+        return datetime.strptime(str(value), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
 def _components(value, separator: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else str(value or "").split(separator)
 
@@ -395,5 +404,5 @@ def _payment_of(model, component_separator: str) -> Payment835:
     method = bpr.payment_method_code
     return Payment835(trace_number=trn.reference_identification_1, method=str(method),
                       amount_cents=_cents(bpr.total_actual_provider_payment_amount),
-                      payment_date=bpr.eft_effective_date, payee_npi=payee.n1_segment.identification_code,
+                      payment_date=_as_date(bpr.eft_effective_date), payee_npi=payee.n1_segment.identification_code,
                       payee_tax_id=tax_id, claims=claims, provider_adjustments_cents=provider_adjustments)
