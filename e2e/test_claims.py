@@ -73,7 +73,7 @@ def test_eligibility_check_is_answered_kept_and_printable(page: Page):
     page.get_by_label("Date of Service").fill("2026-11-02")
     page.get_by_role("button", name="Check Eligibility").click()
     expect(page.get_by_role("heading", name="Result")).to_be_visible()
-    expect(page.get_by_text("Active", exact=True)).to_be_visible()
+    expect(page.get_by_text("Active on that date")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Deductible")).to_be_visible()
     history = page.get_by_role("table").filter(has_text="Checked")
     expect(history.get_by_role("row").filter(has_text=MEMBER)).to_have_count(1)
@@ -105,7 +105,8 @@ def test_reconciliation_with_an_uploaded_835_and_a_malformed_one(page: Page, tmp
     page.get_by_label("835 file").set_input_files(str(good))
     page.get_by_role("button", name="Compare 835").click()
     expect(page.get_by_role("heading", name=re.compile(f"Payment {CHECK}"))).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text=CLAIM)).to_contain_text("Matches our claim")
+    compared = page.get_by_role("table", name=f"Claims of payment {CHECK} in the uploaded 835")
+    expect(compared.get_by_role("row").filter(has_text=CLAIM)).to_contain_text("Matches our claim")
 
     broken = tmp_path / "broken.835"
     broken.write_text(good.read_text().replace("CLP*", "CLP*X*", 1))
