@@ -6,6 +6,7 @@ tests build their own with overrides.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,18 @@ DEFAULT_INSTANCE_DIR = BASE_DIR / "instance"
 
 class ConfigError(RuntimeError):
     """A setting is missing or wrong; the app refuses to start."""
+
+
+def _plan_tax_id(raw: str) -> str:
+    if not (len(raw) == 9 and raw.isdigit()):
+        raise ConfigError(f"PLAN_TAX_ID must be 9 digits, got {raw!r}")
+    return raw
+
+
+def _plan_address(raw: str) -> str:
+    if not re.fullmatch(r"[^,]+, [^,]+, [A-Z]{2} \d{5}(-\d{4})?", raw):
+        raise ConfigError(f"PLAN_ADDRESS must look like 'PO Box 1000, Hartford, CT 06101', got {raw!r}")
+    return raw
 
 
 def _env_int(env: dict, name: str, default: int) -> int:
@@ -124,6 +137,10 @@ def load_settings(env: dict | None = None) -> dict:
         "CASE_CREATE_WINDOW_MINUTES": _env_int(env, "CASE_CREATE_WINDOW_MINUTES", 10),
         "CASE_REOPEN_DAYS": _env_int(env, "CASE_REOPEN_DAYS", 14),
         "PLAN_PAYER_ID": env.get("PLAN_PAYER_ID", "NYSPARCS"),
+        # The plan as payer on Remittance Advice and 835 files (address: "street, city, ST 12345").
+        "PLAN_NAME": env.get("PLAN_NAME", "ProviderDesk Health Plan"),
+        "PLAN_TAX_ID": _plan_tax_id(env.get("PLAN_TAX_ID", "060000001")),
+        "PLAN_ADDRESS": _plan_address(env.get("PLAN_ADDRESS", "PO Box 1000, Hartford, CT 06101")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD", "Demo!Pass2026"),
         # Accounts (registration, passcodes, passwords); see README "Settings".
         "PASSCODE_TTL_MINUTES": _env_int(env, "PASSCODE_TTL_MINUTES", 15),

@@ -103,6 +103,7 @@ def test_members_assigned_to_a_provider_of_the_organization_are_visible_without_
     with app.app_context():
         import_members("member_id,first_name,last_name,date_of_birth,gender,city,plan,eligible_from,eligible_to,pcp_npi\n"
                        "N1,Nia,New,2001-01-01,F,Hartford,Medicaid,,,1987654328\n")
+        db.session.commit()  # the importer leaves the commit to its caller
         pk = db.session.scalar(select(Member.id).where(Member.member_id == "N1"))
     client = signed_in("staff@sunrise.example")
     assert client.get(f"/members/{pk}").status_code == 200

@@ -4,7 +4,8 @@ from webapp.models.accounts import (EmailLink, EmailLinkPurpose, PasscodeChallen
                                     SecurityAnswer)
 from webapp.models.audit import AuditEvent
 from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
-from webapp.models.claims import Claim, ClaimStatus, Member
+from webapp.models.claims import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, EligibilityCheck,
+                                  LineAdjustment, Member, Payment, RemittanceCode, ServiceLine)
 from webapp.models.files import StoredFile
 from webapp.models.mail import OutgoingMail
 from webapp.models.messages import (
@@ -19,7 +20,8 @@ __all__ = [
     "AccessStatus", "AuditEvent", "Case", "CaseComment", "CaseSequence", "CaseStatus", "OutgoingMail",
     "Provider", "ProviderAccess", "ProviderKind",
     "Queue", "Role", "StoredFile", "User", "UserStatus", "agent_queues",
-    "Claim", "ClaimStatus", "Member",
+    "Claim", "ClaimStatus", "Member", "ClaimDiagnosis", "CoveragePeriod", "EligibilityCheck",
+    "LineAdjustment", "Payment", "RemittanceCode", "ServiceLine",
     "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",
     "ThreadRead", "ThreadStatus",
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",

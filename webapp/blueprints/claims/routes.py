@@ -1,12 +1,24 @@
-"""Claims and members. Searches are POSTed: member IDs and claim numbers stay out of URLs."""
-from flask import abort, render_template
+"""Claims, payments, eligibility and members. Searches by member, name or claim number are POSTed:
+PHI stays out of URLs (internal row ids in URLs are fine)."""
+from datetime import date
+
+from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.claims import bp, services
-from webapp.blueprints.claims.forms import ClaimSearchForm, MemberSearchForm
+from webapp.blueprints.claims import bp, eligibility, reconciliation, remittance, services
+from webapp.blueprints.claims.codes import code_book
+from webapp.blueprints.claims.forms import (ClaimSearchForm, EligibilityForm, MemberSearchForm, ReconciliationForm,
+                                            Upload835Form)
+from webapp.clock import utcnow, utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import render_page
+
+CLAIM_TABS = [("services", "Services"), ("member", "Member Info"), ("providers", "Providers"),
+              ("diagnosis", "Diagnosis"), ("eob", "EOB")]
+MEMBER_TABS = [("eligibility", "Eligibility"), ("conditions", "Condition History"), ("claims", "Claims History"),
+               ("referrals", "Referrals"), ("labs", "Labs"), ("medications", "Medications")]
+MAX_835_BYTES = 5 * 1024 * 1024
 
 
 def _provider_only():
@@ -14,12 +26,17 @@ def _provider_only():
         abort(404)
 
 
+def _tab(choices) -> str:
+    wanted = request.args.get("tab", "")
+    return wanted if wanted in dict(choices) else choices[0][0]
+
+
 @bp.route("/claims", methods=["GET", "POST"])
 @login_required
 def claim_search():
     _provider_only()
     form = ClaimSearchForm()
-    results, status = None, 200
+    results, status, ra_links = None, 200, {}
     if form.is_submitted():
         if form.validate():
             criteria = services.ClaimSearch(
@@ -27,11 +44,12 @@ def claim_search():
                 date_to=form.date_to.data, date_type=form.date_type.data, status=form.status.data,
                 member_id=form.member_id.data or "")
             results = services.search_claims(current_user, criteria)
+            ra_links = services.payment_ids_by_trace(results)
             record_request("claim.search")
             db.session.commit()
         else:
             status = 422
-    return render_page("claims/claim_search.html", "search", form=form, results=results,
+    return render_page("claims/claim_search.html", "search", form=form, results=results, ra_links=ra_links,
                        limit=services.RESULT_LIMIT, money=services.money, status=status)
 
 
@@ -41,9 +59,167 @@ def claim_detail(claim_id: int):
     claim = services.visible_claim(current_user, claim_id)
     if claim is None:
         abort(404)
+    claim = services.load_claim_details(claim)
+    tab = _tab(CLAIM_TABS)
     record_request("claim.view", "claim", claim.id)
     db.session.commit()
-    return render_template("claims/claim.html", claim=claim, money=services.money)
+    adjustments = [a for line in claim.lines for a in line.adjustments]
+    payment_id = services.payment_ids_by_trace([claim]).get(claim.check_number)
+    return render_page("claims/claim.html", "panel", claim=claim, tab=tab, tabs=CLAIM_TABS,
+                       totals=remittance.claim_totals(claim), codes=code_book(adjustments), payment_id=payment_id,
+                       member_info_allowed=services.may_see_member_information(current_user, claim.member),
+                       money=services.money)
+
+
+def _payment_or_404(payment_id: int):
+    payment = services.visible_payment(current_user, payment_id)
+    if payment is None:
+        abort(404)
+    return payment
+
+
+@bp.route("/payments/<int:payment_id>")
+@login_required
+def remittance_advice(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    advice = remittance.remittance_advice(payment)
+    record_request("payment.view", "payment", payment.id)
+    db.session.commit()
+    adjustments = [a for claim in advice.claims for line in claim.lines for a in line.adjustments]
+    return render_template("claims/remittance.html", advice=advice, payment=payment, codes=code_book(adjustments),
+                           plan_name=current_app.config["PLAN_NAME"], plan_address=current_app.config["PLAN_ADDRESS"],
+                           money=services.money)
+
+
+@bp.route("/payments/<int:payment_id>/835")
+@login_required
+def download_835(payment_id: int):
+    payment = _payment_or_404(payment_id)
+    config = current_app.config
+    text = remittance.build_835(remittance.remittance_advice(payment), payer_name=config["PLAN_NAME"],
+                                payer_tax_id=config["PLAN_TAX_ID"], payer_address=config["PLAN_ADDRESS"],
+                                payer_id=config["PLAN_PAYER_ID"], created=utcnow(), control_number=payment.id)
+    record_request("payment.download_835", "payment", payment.id)
+    db.session.commit()
+    response = make_response(text)
+    response.mimetype = "application/edi-x12"
+    response.headers["Content-Disposition"] = f'attachment; filename="835-{payment.trace_number}.edi"'
+    return response
+
+
+def _reconciliation_context(form: ReconciliationForm):
+    today = utcnow_naive().date()
+    result = None
+    if form.date_from.data or form.date_to.data:
+        if form.validate():
+            result = reconciliation.reconcile(current_user, form.date_from.data, form.date_to.data, today)
+    return result
+
+
+@bp.route("/payments/reconciliation", methods=["GET"])
+@login_required
+def reconciliation_page():
+    _provider_only()
+    form = ReconciliationForm(request.args)
+    result = _reconciliation_context(form)
+    status = 422 if any(f.errors for f in form) else 200
+    return render_page("claims/reconciliation.html", "results", form=form, result=result,
+                       upload=Upload835Form(), comparisons=None, upload_error=None, status=status,
+                       labels=reconciliation.OUTCOME_LABELS, money=services.money)
+
+
+@bp.route("/payments/reconciliation.csv")
+@login_required
+def reconciliation_csv():
+    _provider_only()
+    form = ReconciliationForm(request.args)
+    if not form.validate():
+        abort(422, description="Choose a date range (From and To) of at most one year.")
+    result = reconciliation.reconcile(current_user, form.date_from.data, form.date_to.data, utcnow_naive().date())
+    record_request("payment.reconciliation_csv")
+    db.session.commit()
+    response = make_response(reconciliation.reconciliation_csv(result))
+    response.mimetype = "text/csv"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="reconciliation-{form.date_from.data}-{form.date_to.data}.csv"')
+    return response
+
+
+@bp.route("/payments/reconciliation/835", methods=["POST"])
+@login_required
+def compare_835():
+    _provider_only()
+    upload = Upload835Form()
+    form = ReconciliationForm(request.args)
+    comparisons, error, status = None, None, 200
+    upload.validate()  # CSRF only; the file is checked here
+    file = request.files.get("file")
+    if upload.errors.get("csrf_token"):
+        error, status = "The form expired. Please choose the file again.", 400
+    elif file is None or not file.filename:
+        error, status = "Choose an 835 file to compare.", 422
+    else:
+        data = file.read(MAX_835_BYTES + 1)
+        if len(data) > MAX_835_BYTES:
+            error, status = "The file is larger than 5 MB; an 835 of one payment is much smaller.", 422
+        else:
+            try:
+                payments = remittance.read_835(data.decode("ascii"))
+            except UnicodeDecodeError:
+                error, status = "This is not an 835 file: it holds characters an X12 file cannot have.", 422
+            except remittance.Malformed835 as exc:
+                error, status = f"The 835 file could not be read. It failed at {exc.segment}: {exc.message}.", 422
+            else:
+                comparisons = reconciliation.compare_835(current_user, payments)
+                record_request("payment.compare_835")
+                db.session.commit()
+    upload.file.errors = [error] if error else []
+    return render_page("claims/reconciliation.html", "comparison", form=form, result=None, upload=upload,
+                       comparisons=comparisons, upload_error=error, status=status,
+                       labels=reconciliation.OUTCOME_LABELS, money=services.money)
+
+
+@bp.route("/eligibility", methods=["GET", "POST"])
+@login_required
+def eligibility_check():
+    _provider_only()
+    form = EligibilityForm()
+    if request.method == "GET" and not form.service_date.data:
+        form.service_date.data = utcnow_naive().date()
+    result, check, candidates, not_found, status = None, None, [], False, 200
+    if form.is_submitted():
+        if form.validate():
+            by_name = form.search_by.data == "name"
+            members = eligibility.find_members(
+                current_user, member_id="" if by_name else form.member_id.data,
+                name=form.name.data or "" if by_name else "", date_of_birth=form.date_of_birth.data)
+            if len(members) == 1:
+                result = eligibility.eligibility_result(members[0], form.service_date.data)
+                check = eligibility.record_check(current_user, members[0], form.service_date.data, result)
+                record_request("eligibility.check", "eligibility_check", check.id)
+                db.session.commit()
+            elif members:
+                candidates = members
+            else:
+                not_found = True
+        else:
+            status = 422
+    return render_page("claims/eligibility.html", "check", form=form, result=result, check=check,
+                       not_found=not_found, candidates=candidates, history=eligibility.checks_of(current_user),
+                       money=services.money, status=status)
+
+
+@bp.route("/eligibility/checks/<int:check_id>")
+@login_required
+def eligibility_result(check_id: int):
+    _provider_only()
+    check = eligibility.visible_check(current_user, check_id)
+    if check is None:
+        abort(404)
+    record_request("eligibility.view", "eligibility_check", check.id)
+    db.session.commit()
+    return render_template("claims/eligibility_result.html", check=check, result=eligibility.result_of(check),
+                           money=services.money)
 
 
 @bp.route("/members", methods=["GET", "POST"])
@@ -54,9 +230,12 @@ def member_search():
     results, status = None, 200
     if form.is_submitted():
         if form.validate():
-            results = services.search_members(current_user, member_id=form.member_id.data or "",
-                                              name=form.name.data or "",
-                                              date_of_birth=form.date_of_birth.data, city=form.city.data or "")
+            by_name = form.search_by.data == "name" or not form.member_id.data
+            results = services.search_members(
+                current_user, member_id="" if by_name else form.member_id.data,
+                name=form.name.data or "" if by_name else "",
+                date_of_birth=form.date_of_birth.data if by_name else None,
+                city=form.city.data or "" if by_name else "")
             record_request("member.search")
             db.session.commit()
         else:
@@ -71,7 +250,24 @@ def member_detail(member_pk: int):
     member = services.visible_member(current_user, member_pk)
     if member is None:
         abort(404)
-    claims = services.claims_of_member(current_user, member)
+    tab = _tab(MEMBER_TABS)
+    context = dict(member=member, tab=tab, tabs=MEMBER_TABS, money=services.money)
+    if tab == "eligibility":
+        context["today_coverage"] = eligibility.coverage_on(member, utcnow_naive().date())
+    elif tab == "conditions":
+        context["conditions"] = services.condition_history(current_user, member)
+    elif tab == "claims":
+        context["claims"] = services.claims_of_member(current_user, member)
     record_request("member.view", "member", member.id)
     db.session.commit()
-    return render_template("claims/member.html", member=member, claims=claims, money=services.money)
+    return render_page("claims/member.html", "panel", **context)
+
+
+@bp.app_template_filter("us_date")
+def us_date(value) -> str:
+    """A date (or its ISO text, as kept in eligibility results) as MM/DD/YYYY."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.strftime("%m/%d/%Y")

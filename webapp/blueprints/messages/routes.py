@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
-from webapp.blueprints.claims.services import visible_claim, visible_claim_by_number, visible_member, \
-    visible_member_by_member_id
+from webapp.blueprints.claims.services import claim_code_question, visible_claim, visible_claim_by_number, \
+    visible_member, visible_member_by_member_id
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
@@ -97,6 +97,9 @@ def _prefill(form: NewMessageForm) -> None:
         form.category.data, form.subcategory.data = "claims", "claim-question"
         form.claim_number.data = claim.claim_number
         form.subject.data = f"Question about claim {claim.claim_number}"
+        question = claim_code_question(claim, request.args.get("code", ""))  # from a denied line's link
+        if question:
+            form.subject.data, form.body.data = question
     elif member is not None:
         form.category.data, form.subcategory.data = "care-plan", "care-plan-update"
         form.member_id.data = member.member_id
