@@ -1,16 +1,22 @@
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FieldList, Form, FormField, IntegerField, MultipleFileField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
-STATUS_CHOICES = [("", "All Statuses (5)"), ("denied", "Denied"), ("pending", "Pending"), ("approved", "Approved"),
-                  ("modified", "Modified"), ("void", "Void")]
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label[, render_kw]) pairs as WTForms options."""
+    return [SelectChoice(*pair) for pair in pairs]
+
+STATUS_CHOICES = choices([("", "All Statuses (5)"), ("denied", "Denied"), ("pending", "Pending"), ("approved", "Approved"),
+                  ("modified", "Modified"), ("void", "Void")])
 
 
 class DateSearchForm(FlaskForm):
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    date_type = SelectField("Type of Date", choices=[("service", "Date of Service"), ("request", "Request Date")],
+    date_type = SelectField("Type of Date", choices=choices([("service", "Date of Service"), ("request", "Request Date")]),
                             default="request")
     status = SelectField("Status", choices=STATUS_CHOICES, default="")
     member_id = StringField("CIN", validators=[Optional(), Length(max=20)])
@@ -97,8 +103,8 @@ class ReviewForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField("Decision", choices=[("approved", "Approve"), ("modified", "Modify units"),
-                                                ("denied", "Deny")])
+    decision = SelectField("Decision", choices=choices([("approved", "Approve"), ("modified", "Modify units"),
+                                                        ("denied", "Deny")]))
     approved_units = IntegerField("Approved Units", validators=[Optional(), NumberRange(min=0, max=999)])
     reason = TextAreaField("Decision Description", validators=[Optional(), Length(max=500)])
     submit = SubmitField("Save Decision")

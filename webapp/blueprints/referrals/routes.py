@@ -16,7 +16,7 @@ from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
                                                DecisionForm, MedicalForm, ReferredForm, ReferringForm, ReviewForm,
-                                               VoidForm)
+                                               VoidForm, choices)
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
@@ -213,8 +213,8 @@ def _section_url(draft, section: int) -> str:
 
 
 def _fill_about(form: AboutForm, members) -> None:
-    form.referral_type.choices = [(key, rule["label"]) for key, rule in services.referral_types().items()]
-    form.member.choices = [(m.id, m.full_name) for m in members]
+    form.referral_type.choices = choices((key, rule["label"]) for key, rule in services.referral_types().items())
+    form.member.choices = choices((m.id, m.full_name) for m in members)
 
 
 def _about(draft):
@@ -296,7 +296,7 @@ def section(draft_id: int, section: int):
 def _referring(draft):
     providers = active_providers(current_user)
     form = ReferringForm()
-    form.referring_provider.choices = [(p.id, p.name) for p in providers]
+    form.referring_provider.choices = choices((p.id, p.name) for p in providers)
     errors = {}
     if request.method == "GET":
         form.referring_provider.data = draft.referring_provider_id
@@ -333,7 +333,7 @@ def _referred(draft):
         form.provider_query.data = draft.referred_provider.provider_code
         matches = services.search_network_providers(draft.referred_provider.provider_code, draft.member,
                                                     draft.member_zip, _today(), far_miles)
-    form.referred_provider.choices = [(m.provider.id, m.provider.name) for m in matches]
+    form.referred_provider.choices = choices((m.provider.id, m.provider.name) for m in matches)
     for name, message in errors.items():
         getattr(form, name).errors = [message]
     status = 422 if (errors or form.errors) else 200
@@ -342,19 +342,19 @@ def _referred(draft):
 
 
 def _fill_medical(form: MedicalForm, draft, icd_matches) -> None:
-    form.priority.choices = list(services.PRIORITIES.items())
-    form.place_of_service.choices = [("", "Choose a Place of Service")] + [
-        (p["code"], p["label"]) for p in services.places_of_service()]
+    form.priority.choices = choices(services.PRIORITIES.items())
+    form.place_of_service.choices = choices([("", "Choose a Place of Service")] + [
+        (p["code"], p["label"]) for p in services.places_of_service()])
     catalog = services.service_catalog(draft.referral_type)
-    choices = [("", "Select a Service")] + [
+    options = choices([("", "Select a Service")] + [
         (s["cpt"], f"{s['cpt']} {s['description']}" + ("" if s.get("referral_required", True)
                                                        else " (no referral required)"),
          {} if s.get("referral_required", True) else {"disabled": True, "class": "not-required"})
-        for s in catalog]
+        for s in catalog])
     for row in form.services:
-        row.cpt.choices = choices
+        row.cpt.choices = options
         row.cpt.label.text = "Service (CPT)"
-    form.icd_choice.choices = [(code, f"{code} {description}") for code, description in icd_matches]
+    form.icd_choice.choices = choices((code, f"{code} {description}") for code, description in icd_matches)
 
 
 def _medical_info(form: MedicalForm, referral_type: str, icd_codes: list[str]) -> services.MedicalInfo:

@@ -104,7 +104,8 @@ def accepts_member(provider: NetworkProvider, member: Member, day: date) -> bool
     age = age_on(member.date_of_birth, day)
     if not provider.min_age <= age <= provider.max_age:
         return False
-    return not provider.genders or (member.gender or "") in provider.genders
+    # An empty gender is in every string: a gender-limited provider needs one on file.
+    return not provider.genders or bool(member.gender and member.gender in provider.genders)
 
 
 def is_far(distance: float | None, far_miles: int) -> bool:
