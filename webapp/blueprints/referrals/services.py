@@ -293,7 +293,8 @@ def save_about(user: User, draft: Referral | None, *, referral_type: str, member
     if not zip_code and member is not None:
         zip_code = default_member_zip(user, member) or ""
     if not zip_code:
-        errors["member_zip"] = "Enter the member's ZIP Code."
+        if member is not None:  # without a member there is no city to take it from yet
+            errors["member_zip"] = "Enter the member's ZIP Code."
     elif not is_known_zip(zip_code):
         errors["member_zip"] = "Enter a 5-digit US ZIP Code."
     if errors:
