@@ -59,6 +59,13 @@ def _int(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def _text_form(form_class, **kwargs):
+    """A form that reads text fields only: a file part sent for a text field is ignored, not a 500."""
+    if request.method == "POST":
+        kwargs["formdata"] = request.form
+    return form_class(**kwargs)
+
+
 def _common() -> dict:
     return dict(services=services, sections=services.SECTIONS, today=_today(),
                 far_miles=current_app.config["REFERRAL_FAR_MILES"],
@@ -72,7 +79,7 @@ def _common() -> dict:
 def search():
     _provider_user_only()
     by = "code" if request.args.get("by") == "code" else "date"
-    form = CodeSearchForm() if by == "code" else DateSearchForm()
+    form = _text_form(CodeSearchForm if by == "code" else DateSearchForm)
     results, status = None, 200
     if form.is_submitted():
         if form.validate():
@@ -103,7 +110,7 @@ def _decision_forms(referral) -> dict:
         return {}
     forms = {}
     for service in referral.services:
-        form = DecisionForm(prefix=f"service-{service.id}")
+        form = _text_form(DecisionForm, prefix=f"service-{service.id}")
         form.decision.label.text = f"Decision for CPT {service.cpt}"
         form.approved_units.label.text = f"Approved Units for CPT {service.cpt}"
         form.reason.label.text = f"Decision Description for CPT {service.cpt}"
@@ -118,7 +125,7 @@ def _render_detail(referral, status: int = 200, decision_forms=None, tab: str | 
     can_void = current_user.is_provider_user and referral.status == ReferralStatus.PENDING
     return render_page("referrals/detail.html", "tab_panel", referral=referral, tab=tab, tabs=TABS,
                        files=files_of("referral", referral.id), decision_forms=decision_forms or _decision_forms(referral),
-                       void_form=VoidForm() if can_void else None, answers=_answers, status=status, **_common())
+                       void_form=_text_form(VoidForm) if can_void else None, answers=_answers, status=status, **_common())
 
 
 def _answers(service) -> list[tuple[str, str]]:
@@ -141,7 +148,7 @@ def detail(referral_id: int):
 def void(referral_id: int):
     _provider_user_only()
     referral = _referral_or_404(referral_id)
-    form = VoidForm()
+    form = _text_form(VoidForm)
     if not form.validate_on_submit():
         abort(400)
     problem = services.void(referral)
@@ -219,7 +226,7 @@ def _fill_about(form: AboutForm, members) -> None:
 
 def _about(draft):
     """Section 1 (also the start of a new referral, when `draft` is None)."""
-    form = AboutForm()
+    form = _text_form(AboutForm)
     members, errors = [], {}
     if request.method == "GET" and draft is not None:
         form.referral_type.data, form.member.data, form.member_zip.data = (
@@ -268,7 +275,7 @@ def new():
 def delete_draft(draft_id: int):
     _provider_user_only()
     draft = _draft_or_404(draft_id)
-    if not ReviewForm().validate_on_submit():
+    if not _text_form(ReviewForm).validate_on_submit():
         abort(400)
     discard_files = files_of("referral", draft.id)
     for stored in discard_files:
@@ -295,7 +302,7 @@ def section(draft_id: int, section: int):
 
 def _referring(draft):
     providers = active_providers(current_user)
-    form = ReferringForm()
+    form = _text_form(ReferringForm)
     form.referring_provider.choices = choices((p.id, p.name) for p in providers)
     errors = {}
     if request.method == "GET":
@@ -313,7 +320,7 @@ def _referring(draft):
 
 
 def _referred(draft):
-    form = ReferredForm()
+    form = _text_form(ReferredForm)
     far_miles = current_app.config["REFERRAL_FAR_MILES"]
     matches, errors = [], {}
     query = form.provider_query.data if form.is_submitted() else ""
@@ -374,7 +381,7 @@ def _medical_info(form: MedicalForm, referral_type: str, icd_codes: list[str]) -
 
 
 def _medical(draft):
-    form = MedicalForm()
+    form = _text_form(MedicalForm)
     today = _today()
     icd_matches, errors = [], {}
     if request.method == "GET":
@@ -477,7 +484,7 @@ def _attachments(draft):
 
 
 def _review(draft):
-    form = ReviewForm()
+    form = _text_form(ReviewForm)
     problems = []
     if form.is_submitted():
         if not form.validate():
