@@ -9,6 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 from tests.referrals.helpers import draft_id_from, fill_to_review, ids, medical_form, start_draft
+from webapp.blueprints.attachments.services import stored_path
 from webapp.extensions import db
 from webapp.models import Referral, ReferralStatus, ServiceDecision, StoredFile
 
@@ -132,6 +133,15 @@ def test_at_most_three_clinical_attachments_checked_by_content(signed_in, demo):
         names = sorted(f.original_name for f in db.session.scalars(
             select(StoredFile).where(StoredFile.owner_kind == "referral", StoredFile.owner_id == draft)))
     assert names == ["a.pdf", "b.pdf", "c.pdf"]
+    # Removing one frees a place, and its bytes leave the upload folder.
+    with demo.app_context():
+        first = db.session.scalar(select(StoredFile).where(StoredFile.owner_kind == "referral",
+                                                           StoredFile.owner_id == draft).order_by(StoredFile.id))
+        public_id, path = first.public_id, stored_path(demo.config["UPLOAD_DIR"], first)
+    assert path.is_file()
+    client.post(base, data={"remove_file": public_id})
+    assert not path.exists()
+    assert upload("d.pdf").status_code == 303
 
 
 @time_machine.travel(NOW, tick=False)

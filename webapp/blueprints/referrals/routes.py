@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import (attach, discard, files_of, limits_text, receive_files,
-                                                    register_owner)
+                                                    register_owner, stored_path)
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
@@ -277,11 +277,12 @@ def delete_draft(draft_id: int):
     draft = _draft_or_404(draft_id)
     if not _text_form(ReviewForm).validate_on_submit():
         abort(400)
-    discard_files = files_of("referral", draft.id)
-    for stored in discard_files:
+    removed = files_of("referral", draft.id)
+    for stored in removed:
         db.session.delete(stored)
     db.session.delete(draft)
     db.session.commit()
+    _unlink(removed)
     flash("The draft referral was discarded.", "success")
     return redirect_to(url_for("referrals.new"))
 
@@ -438,6 +439,12 @@ def _medical(draft):
                        status=status, **_common())
 
 
+def _unlink(removed) -> None:
+    """After the commit: the rows are gone, so are the bytes."""
+    for stored in removed:
+        stored_path(current_app.config["UPLOAD_DIR"], stored).unlink(missing_ok=True)
+
+
 def _attachments(draft):
     form = AttachmentsForm()
     errors = []
@@ -446,10 +453,11 @@ def _attachments(draft):
             abort(400)
         removed = request.form.get("remove_file")
         if removed:
-            for stored in files_of("referral", draft.id):
-                if stored.public_id == removed:
-                    db.session.delete(stored)
+            gone = [stored for stored in files_of("referral", draft.id) if stored.public_id == removed]
+            for stored in gone:
+                db.session.delete(stored)
             db.session.commit()
+            _unlink(gone)
             return redirect_to(_section_url(draft, 5))
         chosen = [f for f in request.files.getlist(form.files.name) if f and f.filename]
         existing = services.attachment_count(draft)
