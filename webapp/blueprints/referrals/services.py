@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -621,3 +621,4 @@ def seed_demo_referrals(today: date, valid_days: int) -> None:
                            reason={"approved": "", "modified": "12 visits approved; request more with a progress note.",
                                    "denied": "Sleep study is not medically necessary without a documented trial of first-line care."}[outcome],
                            today=day + timedelta(days=2), valid_days=valid_days)
+            referral.decided_at = datetime.combine(day + timedelta(days=2), time(15))
