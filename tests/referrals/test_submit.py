@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.referrals.helpers import draft_id_from, fill_to_review, ids, medical_form, start_draft
 from webapp.blueprints.attachments.services import stored_path
 from webapp.extensions import db
-from webapp.models import Referral, ReferralStatus, ServiceDecision, StoredFile
+from webapp.models import OutgoingMail, Referral, ReferralStatus, ServiceDecision, StoredFile
 
 NOW = "2026-12-01 15:00:00+00:00"
 TODAY, LATER = "2026-12-01", "2026-12-08"
@@ -178,6 +178,9 @@ def test_submitted_referral_goes_to_utilization_management_and_the_office_sees_t
         saved = db.session.get(Referral, draft)
         assert saved.status == ReferralStatus.APPROVED and saved.services[0].decision == ServiceDecision.APPROVED
         assert saved.valid_until == date(2026, 12, 1) + timedelta(days=180)
+        notice = db.session.scalar(select(OutgoingMail).where(OutgoingMail.recipient == "staff@sunrise.example"))
+        assert notice.subject == "A referral decision is ready"
+        assert f"/referrals/{draft}" in notice.body and "Quinn" not in notice.body and code not in notice.body
     staff = signed_in("staff@sunrise.example")
     page = staff.get(f"/referrals/{draft}").get_data(as_text=True)
     assert "Approved" in page and "05/30/2027" in page

@@ -20,6 +20,7 @@ from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeS
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
+from webapp.mailer import deliver_pending
 from webapp.models import ReferralStatus
 
 MAX_ID = 2**63 - 1
@@ -49,6 +50,13 @@ def _today() -> date:
     except (KeyError, ValueError):
         zone = ZoneInfo("America/New_York")
     return utcnow().astimezone(zone).date()
+
+
+def _deliver_mail() -> None:
+    try:
+        deliver_pending()
+    except Exception:  # noqa: BLE001 - the outbox keeps it; the retry worker sends it later
+        current_app.logger.warning("mail delivery deferred")
 
 
 def _int(value) -> int | None:
@@ -192,7 +200,9 @@ def decide(referral_id: int, service_id: int):
         return _render_detail(referral, 422, forms, tab="services")
     errors = services.decide_service(referral, service, current_user, decision=form.decision.data,
                                      approved_units=form.approved_units.data, reason=form.reason.data or "",
-                                     today=_today(), valid_days=current_app.config["REFERRAL_VALID_DAYS"])
+                                     today=_today(), valid_days=current_app.config["REFERRAL_VALID_DAYS"],
+                                     notify_link=current_app.config["PUBLIC_BASE_URL"]
+                                     + url_for("referrals.detail", referral_id=referral.id))
     if errors:
         for name, message in errors.items():
             getattr(form, name).errors = [message]
@@ -200,6 +210,7 @@ def decide(referral_id: int, service_id: int):
         return _render_detail(referral, 422, forms, tab="services")
     record_request("referral.decide", "referral", referral.id)
     db.session.commit()
+    _deliver_mail()
     flash(f"Decision saved for CPT {service.cpt}." + (
         f" Referral {referral.code} is {referral.status.label}." if referral.status != ReferralStatus.PENDING else ""),
         "success")

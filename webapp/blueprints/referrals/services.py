@@ -18,6 +18,7 @@ from webapp.blueprints.queues.services import ensure_queue
 from webapp.blueprints.referrals.distance import distance_miles, is_known_zip, zip_for_city
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
+from webapp.mailer import queue_mail
 from webapp.models import (Member, NetworkProvider, Provider, Referral, ReferralDiagnosis, ReferralService,
                            ReferralStatus, Role, ServiceDecision, User)
 from webapp.models.referrals import SUBMITTED_STATUSES
@@ -492,10 +493,15 @@ def recently_decided(limit: int = 20) -> list[Referral]:
                                    .order_by(Referral.decided_at.desc()).limit(limit)))
 
 
+DECISION_MAIL_SUBJECT = "A referral decision is ready"
+
+
 def decide_service(referral: Referral, service: ReferralService, agent: User, *, decision: str,
-                   approved_units: int | None, reason: str, today: date, valid_days: int) -> dict[str, str]:
+                   approved_units: int | None, reason: str, today: date, valid_days: int,
+                   notify_link: str | None = None) -> dict[str, str]:
     """Approve, modify the units of, or deny one service; the referral's status follows when every
-    service has a decision (all approved: Approved; all denied: Denied; otherwise Modified)."""
+    service has a decision (all approved: Approved; all denied: Denied; otherwise Modified).
+    With `notify_link`, the referral's author gets a notice then (the link only: no PHI in mail)."""
     if referral.status != ReferralStatus.PENDING or service.referral_id != referral.id:
         return {"decision": "This referral is no longer pending."}
     reason = reason.strip()
@@ -525,6 +531,9 @@ def decide_service(referral: Referral, service: ReferralService, agent: User, *,
         referral.decided_at, referral.decided_by_id = utcnow_naive(), agent.id
         referral.valid_until = (today + timedelta(days=valid_days)
                                 if referral.status != ReferralStatus.DENIED else None)
+        if notify_link and referral.created_by.is_active:
+            queue_mail(referral.created_by.email, DECISION_MAIL_SUBJECT,
+                       f"{DECISION_MAIL_SUBJECT}.\n\nSign in to see it:\n{notify_link}\n")
     return {}
 
 
