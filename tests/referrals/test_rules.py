@@ -3,6 +3,7 @@ flag, Request Dates, the 3-file limit."""
 from datetime import date
 
 import pytest
+import zipcodes
 
 from webapp.blueprints.referrals import services
 from webapp.blueprints.referrals.distance import distance_miles, zip_centroid, zip_for_city
@@ -93,3 +94,11 @@ def test_icd_codes_are_found_by_code_start_or_by_every_word_of_the_description()
     assert [code for code, _ in services.find_icd("M54")] == ["M54.16", "M54.50"]
     assert services.find_icd("   ") == []
     assert services.find_icd("zebra fracture") == []
+
+
+def test_the_shipped_centroid_file_agrees_with_the_zipcodes_package():
+    """data/zip_centroids.csv.gz is derived from the pinned package (scripts/make_zip_centroids.py)."""
+    for zip_code in ("06103", "06901", "10001", "94105", "99501", "00501"):
+        item = zipcodes.matching(zip_code)[0]
+        lat, lon = zip_centroid(zip_code)
+        assert abs(lat - float(item["lat"])) < 0.001 and abs(lon - float(item["long"])) < 0.001
