@@ -13,6 +13,8 @@ from webapp.models.messages import (
     ThreadStatus,
 )
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
+from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
+                                     ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchPending
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
@@ -27,4 +29,6 @@ __all__ = [
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
     "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
     "SearchPending",
+    "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
+    "ServiceDecision",
 ]
