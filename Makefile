@@ -7,6 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 # pytest-xdist processes for `make test` (one per core on the 2-core target machine).
 TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS)
 
 .PHONY: run test test-unit test-postgres test-e2e setup db browser clean
 
@@ -31,17 +32,17 @@ browser:
 # Everything on SQLite, then the unit and integration tests again on PostgreSQL at
 # TEST_POSTGRES_URL (skipped when none answers there; with CI=true that is a failure).
 test: setup browser
-	$(PY) -m pytest -n $(TEST_WORKERS)
-	TEST_DATABASE=postgresql $(PY) -m pytest -n $(TEST_WORKERS) tests
+	$(PY) -m pytest $(XDIST)
+	TEST_DATABASE=postgresql $(PY) -m pytest $(XDIST) tests
 
 test-unit: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) tests
+	$(PY) -m pytest $(XDIST) tests
 
 test-postgres: setup
-	TEST_DATABASE=postgresql $(PY) -m pytest -n $(TEST_WORKERS) tests
+	TEST_DATABASE=postgresql $(PY) -m pytest $(XDIST) tests
 
 test-e2e: setup browser
-	$(PY) -m pytest -n $(TEST_WORKERS) e2e
+	$(PY) -m pytest e2e
 
 clean:
 	rm -rf $(VENV) instance e2e-artifacts .pytest_cache

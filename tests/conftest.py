@@ -19,6 +19,7 @@ from tests.databases import backend_name, open_databases, postgres_admin_url, po
     sqlite_url
 from webapp import create_app
 from webapp.extensions import db
+from webapp.search import get_service
 
 DEMO_PASSWORD = "Demo!Pass2026"
 # scrypt costs ~70 ms a password on purpose; tests hash thousands. Never allowed in production.
@@ -144,6 +145,7 @@ def app(app_config):
     the `app_ctx` fixture (for tests that make no requests)."""
     app = create_app(app_config)
     yield app
+    get_service(app).stop()  # its writer thread must not outlive the test's database
     with app.app_context():
         db.engine.dispose()
 

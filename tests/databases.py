@@ -83,7 +83,7 @@ class PostgresDatabases:
         self._admin = psycopg.connect(admin_url, autocommit=True)
         self._creator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copy-database")
         self._spares: dict[str, Future] = {}
-        self._dropper = ThreadPoolExecutor(max_workers=8, thread_name_prefix="drop-database")
+        self._dropper = ThreadPoolExecutor(max_workers=16, thread_name_prefix="drop-database")
         self._drop_leftovers()
 
     def _url(self, database: str) -> str:
@@ -141,7 +141,7 @@ class PostgresDatabases:
         names = [row[0] for row in self._admin.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s",
             (self._prefix.replace("_", r"\_") + "%",))]
-        with ThreadPoolExecutor(max_workers=8) as dropper:
+        with ThreadPoolExecutor(max_workers=16) as dropper:
             list(dropper.map(self._drop_now, names))
         self._admin.close()
 

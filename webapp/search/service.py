@@ -69,6 +69,7 @@ class SearchService:
         self._thread_lock = threading.Lock()
         self.repairing = False
         self.started = False
+        self._stopping = False
 
     # -- applying pending work --
     def apply_pending(self, limit: int = APPLY_LIMIT) -> int:
@@ -116,7 +117,7 @@ class SearchService:
 
     # -- the writer thread --
     def wake(self) -> None:
-        if not self.app.config.get("SEARCH_LIVE_UPDATES", True):
+        if not self.app.config.get("SEARCH_LIVE_UPDATES", True) or self._stopping:
             return
         self._wake.set()
         with self._thread_lock:
@@ -129,6 +130,8 @@ class SearchService:
         while True:
             woken = self._wake.wait(self.retry_seconds)
             self._wake.clear()
+            if self._stopping:
+                return
             left = self._apply_in_background()
             quiet = 0 if (woken or left) else quiet + 1
             if quiet >= IDLE_ROUNDS:
@@ -153,6 +156,15 @@ class SearchService:
                 return True
             finally:
                 db.session.remove()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Let the writer thread finish its round and exit, and start no other (the app is
+        shutting down, or a test is done with its database). Pending rows stay for next time."""
+        self._stopping = True
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
     # -- rebuild, check, repair --
     def _documents(self, progress_total: Callable[[int], None] | None = None):
