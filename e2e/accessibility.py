@@ -44,7 +44,10 @@ RUNNER = """
   }
   function check(when) {
     window.__a11yStarted(performance.timeOrigin);
-    queue = queue.then(function () { return axe.run(document, options); })
+    queue = queue.then(function () {
+        if (typeof window.axe === 'undefined') window.__a11yLoadAxe.call(window);
+        return window.axe.run(document, options);
+      })
       .then(function (result) { return report(when, result, null); },
             function (error) { return report(when, null, error); });
   }
@@ -93,7 +96,11 @@ class AxeWatch:
     def __post_init__(self):
         self.page.expose_binding("__a11yStarted", self._started)
         self.page.expose_binding("__a11yReport", self._report)
-        self.page.add_init_script(script=AXE_SCRIPT + ";\n" + RUNNER)
+        # axe-core's source is only parsed when a document is created; it runs (sets up its
+        # rules) at the first check, after the page's own scripts, so it does not slow the page
+        # down while a story interacts with it.
+        self.page.add_init_script(
+            script="window.__a11yLoadAxe = function () {\n" + AXE_SCRIPT + "\n};\n" + RUNNER)
         if self.hold_navigations:
             self.page.route("**/*", self._hold_navigation)
         self.page.on("framenavigated", self._new_document)
