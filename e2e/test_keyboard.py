@@ -35,6 +35,11 @@ def tab_to(page: Page, name: str, *, backwards: bool = False, limit: int = 60) -
         focused = page.evaluate(FOCUSED)
         if focused is None:
             continue
+        for _ in range(5):  # the focus style is applied with the next frame
+            if focused["ring"]:
+                break
+            page.wait_for_timeout(100)
+            focused = page.evaluate(FOCUSED)
         assert focused["ring"], f"no visible focus on <{focused['tag']}> {focused['name']!r}"
         assert focused["shown"], f"focused <{focused['tag']}> {focused['name']!r} is off screen"
         if focused["name"] == name or focused["name"].startswith(name + " "):
