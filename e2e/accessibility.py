@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from axe_playwright_python.base import AXE_SCRIPT
-from playwright.sync_api import Page, Request, Route
+from playwright.sync_api import Page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -44,7 +44,10 @@ RUNNER = """
   }
   function check(when) {
     window.__a11yStarted(performance.timeOrigin);
-    queue = queue.then(function () { return axe.run(document, options); })
+    queue = queue.then(function () {
+        if (typeof window.axe === 'undefined') window.__a11yLoadAxe.call(window);
+        return window.axe.run(document, options);
+      })
       .then(function (result) { return report(when, result, null); },
             function (error) { return report(when, null, error); });
   }
@@ -89,13 +92,24 @@ class AxeWatch:
     _pending: dict = field(default_factory=dict)  # document (its time origin) -> checks running
     _newest: float = 0.0
     _held: list = field(default_factory=list)
+    _cdp: object = None
 
     def __post_init__(self):
         self.page.expose_binding("__a11yStarted", self._started)
         self.page.expose_binding("__a11yReport", self._report)
-        self.page.add_init_script(script=AXE_SCRIPT + ";\n" + RUNNER)
+        # axe-core's source is only parsed when a document is created; it runs (sets up its
+        # rules) at the first check, after the page's own scripts, so it does not slow the page
+        # down while a story interacts with it.
+        self.page.add_init_script(
+            script="window.__a11yLoadAxe = function () {\n" + AXE_SCRIPT + "\n};\n" + RUNNER)
         if self.hold_navigations:
-            self.page.route("**/*", self._hold_navigation)
+            # Documents only, through the DevTools protocol: Playwright's page.route would send
+            # every request through Python and turn the HTTP cache off, changing the timing of
+            # the stories (htmx fetched again on every page).
+            self._cdp = self.page.context.new_cdp_session(self.page)
+            self._cdp.on("Fetch.requestPaused", self._hold_navigation)
+            self._cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
+                                                          "requestStage": "Request"}]})
         self.page.on("framenavigated", self._new_document)
 
     # Called from the page (bindings) and from Playwright (route): record only, never call back
@@ -132,17 +146,22 @@ class AxeWatch:
             self._pending.clear()
             self._release()
 
-    def _hold_navigation(self, route: Route, request: Request) -> None:
+    def _hold_navigation(self, event: dict) -> None:
         # A redirect's next hop is never held: the document it would wait for is already gone.
-        if (self._pending and request.is_navigation_request()
-                and request.redirected_from is None):
-            self._held.append(route)  # let go when the current document's checks reported
+        if self._pending and not event.get("redirectedRequestId"):
+            self._held.append(event["requestId"])  # let go when the document's checks reported
         else:
-            route.continue_()
+            self._continue(event["requestId"])
+
+    def _continue(self, request_id: str) -> None:
+        try:
+            self._cdp.send("Fetch.continueRequest", {"requestId": request_id})
+        except Exception:  # noqa: BLE001 - the page or request is gone: nothing to let go
+            pass
 
     def _release(self) -> None:
         while self._held and not self._pending:
-            self._held.pop(0).continue_()
+            self._continue(self._held.pop(0))
 
     def wait(self, timeout: float = 20.0) -> None:
         """Wait for the checks still running (the end of a story)."""

@@ -290,3 +290,13 @@ def test_mail_server_down_says_the_email_is_delayed_and_keeps_the_registration(a
     assert "delayed" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Registration)).email == "nora.quinn@example.com"
+
+
+def test_step_1_errors_come_back_as_an_htmx_fragment_with_the_input_kept(client, demo):
+    response = client.post("/register", headers={"HX-Request": "true"}, data={
+        "full_name": "Kim Avery", "office_address": "1200 Sunrise Boulevard", "mobile_phone": "12",
+        "email": "kim.avery@newoffice.example", "position": "Biller"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in page
+    assert "There is a problem" in page and "Enter a 10-digit mobile number" in page
+    assert 'value="kim.avery@newoffice.example"' in page
