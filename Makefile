@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-unit test-e2e setup db browser clean
+.PHONY: run serve test test-unit test-e2e setup db browser clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ db: setup
 
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production server (docs/DEPLOY.md): migrate, then gunicorn; never demo data.
+serve: setup
+	$(FLASK) db upgrade
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 browser:
 	@bash scripts/ensure-chromium.sh

@@ -34,6 +34,13 @@ def _env_bool(env: dict, name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_choice(env: dict, name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _development_secret_key(instance_dir: Path) -> str:
     """Generate once and keep under instance/, so sessions survive restarts of a local run."""
     key_file = instance_dir / "secret_key"
@@ -129,4 +136,8 @@ def load_settings(env: dict | None = None) -> dict:
         "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),
         "RATE_LIMIT_WINDOW_MINUTES": _env_int(env, "RATE_LIMIT_WINDOW_MINUTES", 60),
         "TESTING": _env_bool(env, "TESTING", False),
+        # Production: one JSON line per log record and per request (see webapp/requestlog.py).
+        "LOG_FORMAT": _env_choice(env, "LOG_FORMAT", "json" if is_production else "text", ("json", "text")),
+        # Proxies in front of the app (load balancer): trust this many X-Forwarded-For/-Proto hops.
+        "TRUSTED_PROXIES": _env_int(env, "TRUSTED_PROXIES", 0),
     }

@@ -46,8 +46,17 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    if not app.logger.handlers or app.config.get("TESTING"):
+    from webapp.requestlog import use_json_logs
+
+    if app.config.get("LOG_FORMAT") == "json" and not app.config.get("TESTING"):
+        use_json_logs()
+    elif not app.logger.handlers or app.config.get("TESTING"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 @event.listens_for(Engine, "connect")
@@ -96,19 +105,22 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, main, messages, profile, registration, search,
+        attachments, auth, cases, claims, demo, health, main, messages, profile, registration, search,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
-                      claims.bp, messages.bp, search.bp, demo.bp):
+                      claims.bp, messages.bp, search.bp, demo.bp, health.bp):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
     from webapp.blueprints.auth.services import idle_expired
     from webapp.htmx import redirect_to
+    from webapp.requestlog import register_request_log
     from webapp.security import register_static_fingerprints, set_security_headers
 
+    if app.config.get("LOG_FORMAT") == "json":
+        register_request_log(app)  # first: its timer starts before, and its line is written after, every other hook
     register_static_fingerprints(app)
     app.after_request(set_security_headers)
 

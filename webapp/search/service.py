@@ -20,6 +20,7 @@ from typing import Callable
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, func, insert, select
 
+from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import SearchPending
 from webapp.search.documents import record_key
@@ -113,6 +114,19 @@ class SearchService:
     def pending_count(self) -> int:
         with db.engine.connect() as connection:
             return connection.scalar(select(func.count(SearchPending.id)))
+
+    def status(self) -> dict:
+        """For /healthz: the live index folder, and the changes it has not applied yet."""
+        directory = self.index.current_dir()
+        count, oldest = db.session.execute(
+            select(func.count(SearchPending.id), func.min(SearchPending.created_at))).one()
+        return {
+            "generation": directory.name if directory is not None else None,
+            "rebuilding": self.repairing,
+            "lag_changes": count,
+            "lag_seconds": None if oldest is None
+            else round((utcnow_naive() - oldest).total_seconds(), 1),
+        }
 
     # -- the writer thread --
     def wake(self) -> None:
