@@ -140,12 +140,9 @@ def register_request_hooks(app: Flask) -> None:
             session["last_seen"] = now
         return None
 
-    @app.before_request
-    def start_background_workers():
-        if app.config.get("BACKGROUND_WORKERS") and not app.extensions.get("mail_retry_worker"):
-            from webapp.mailer import start_retry_worker
+    from webapp.background import register_background
 
-            start_retry_worker(app)
+    register_background(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,7 +12,7 @@ from webapp.models.messages import (
     ThreadStatus,
 )
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
-from webapp.models.search import SearchPending
+from webapp.models.search import SearchChange
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -24,5 +24,5 @@ __all__ = [
     "ThreadRead", "ThreadStatus",
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
     "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
-    "SearchPending",
+    "SearchChange",
 ]
