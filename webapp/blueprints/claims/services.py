@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
@@ -246,7 +247,8 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
             query = query.join(Member, Member.id == Claim.member_id).where(
                 Member.member_id == criteria.member_id.strip().upper())
         query = query.order_by(column.desc(), Claim.claim_number)
-    return list(db.session.scalars(query.limit(RESULT_LIMIT)))
+    # The results table shows each claim's member: load them in one query, not one per row.
+    return list(db.session.scalars(query.options(selectinload(Claim.member)).limit(RESULT_LIMIT)))
 
 
 def search_members(user: User, *, member_id: str = "", name: str = "", date_of_birth: date | None = None,
