@@ -413,8 +413,9 @@ def kill_fault(server: Server, seconds: float) -> list[str]:
             events.append(f"kill -9 of the whole server at {elapsed:.1f} s")
 
     result = drive(server, session, targets, 8, seconds, during=during)
-    server.start()
     started = time.monotonic()
+    server.start()
+    restarted = time.monotonic() - started
     caught_up = wait_caught_up(server)
     stored = stored_tokens(server)
     missing = set(result.acknowledged) - stored
@@ -424,8 +425,8 @@ def kill_fault(server: Server, seconds: float) -> list[str]:
         integrity = "PRAGMA integrity_check: " + sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
     line = (f"kill -9 during writes ({'; '.join(events)}): {len(result.acknowledged)} writes acknowledged, "
             f"{len(missing)} missing after restart; {result.errors} failed requests while it was down; "
-            f"{integrity}; index caught up {caught_up:.1f} s after restart "
-            f"(restart +{time.monotonic() - started:.1f} s); `search check`: {search_check(server)}. "
+            f"{integrity}; server answering /healthz {restarted:.1f} s after the restart began, index "
+            f"caught up {caught_up:.1f} s after that; `search check`: {search_check(server)}. "
             f"Load {load_average()}.")
     print(line, flush=True)
     return [line]

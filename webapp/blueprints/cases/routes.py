@@ -212,16 +212,15 @@ def work():
 def view(number: str):
     case = _case_or_404(number)
     record_request("case.view", "case", case.id)
+    db.session.commit()
     works = services.works_case(current_user, case)
-    response = render_page(
+    return render_page(
         "cases/case.html", case=case, field_rows=services.field_rows(case),
         comments=services.comments_for(current_user, case), files=files_of("case", case.id),
         may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days()),
         works=works, status_choices=STATUS_CHOICES,
         queues=services.all_queues() if works else [], follow_ups=services.follow_ups_of(case),
         reopen_days=_reopen_days())
-    db.session.commit()  # after rendering: a commit expires what the page reads (reloads)
-    return response
 
 
 def _agent_change(number: str, change) -> object:
