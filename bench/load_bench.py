@@ -485,25 +485,20 @@ def run_database(name: str, database_url: str, args, work: Path) -> list[str]:
     smtp_port = free_port()
     out = [f"\n### {name}\n", "| page | 1 client: median | 1 client: req/s | 32 clients: p50 / p95 / p99 "
            "| 32 clients: req/s | ×single | errors | RSS/worker (max) | load avg |", "|---|---|---|---|---|---|---|---|---|"]
-    with running_smtp_server(smtp_port):
-        server = Server(name, database_url, work, smtp_port)
-        server.prepare()
-        server.start()
-        try:
+    server = Server(name, database_url, work, smtp_port)
+    try:
+        with running_smtp_server(smtp_port):
+            server.prepare()
+            server.start()
             if not args.skip_load:
                 out += load_runs(server, args.seconds, "claim")
             if not args.skip_faults:
                 out += index_fault(server, "claim")
                 out += kill_fault(server, max(6.0, args.seconds))
-        finally:
-            pass
-    if not args.skip_faults:  # the SMTP server above is gone now: it is "down"
-        try:
+        if not args.skip_faults:  # the SMTP server above is gone now: it is "down"
             out += smtp_fault(server, smtp_port, args.smtp_down)
-        finally:
-            server.stop()
-    else:
-        server.stop()
+    finally:
+        server.stop()  # also when a step failed: never leave a server running
     return out
 
 

@@ -68,6 +68,10 @@ def _claim(limit: int) -> tuple[str, list[OutgoingMail]]:
                  or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
     candidates = (select(OutgoingMail.id).where(*claimable).order_by(OutgoingMail.id).limit(limit)
                   .with_for_update(skip_locked=True))
+    with db.engine.connect() as connection:
+        # Most requests that call this queued nothing: a read (no write lock on SQLite) first.
+        if connection.scalar(select(OutgoingMail.id).where(*claimable).limit(1)) is None:
+            return token, []
     with db.engine.begin() as connection:
         connection.execute(
             update(OutgoingMail).where(OutgoingMail.id.in_(candidates), *claimable)
