@@ -70,16 +70,21 @@ def write_cursor(directory: Path, cursor: Cursor) -> None:
 
 
 @contextmanager
-def catch_up_lock(root: Path):
-    """One catch-up at a time per index folder (workers of one machine share it); the others skip:
-    the one running will see their changes too."""
+def catch_up_lock(root: Path, timeout: float = 0.0):
+    """One catch-up at a time per index folder (workers of one machine share it). A caller that
+    waits longer than `timeout` gets CatchUpBusy: the one running sees its changes too."""
     root.mkdir(parents=True, exist_ok=True)
     handle = open(root / ".catch-up.lock", "a+")
+    deadline = time.monotonic() + timeout
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CatchUpBusy("another process is catching this index up") from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CatchUpBusy("another process is catching this index up") from None
+                time.sleep(0.02)
         yield
     finally:
         handle.close()

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 500          # documents loaded per source call during reindex
 APPLY_LIMIT = 2000   # pending rows per index commit
+CATCH_UP_WAIT = 5.0  # seconds to wait while another process catches the same folder up
 IDLE_ROUNDS = 6      # the writer thread exits after this many quiet retry periods
 
 
@@ -97,7 +98,7 @@ class SearchService:
         if directory is None or not self.index.exists():
             raise IndexUnavailable("no index")
         try:
-            with catch_up_lock(self.index.root):
+            with catch_up_lock(self.index.root, timeout=CATCH_UP_WAIT):
                 return self._catch_up(directory, limit)
         except CatchUpBusy as exc:
             raise IndexBusy(str(exc)) from None
