@@ -5,8 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 INSTALLED := $(VENV)/.installed
+# pytest-xdist processes for `make test` (one per core on the 2-core target machine).
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS)
 
-.PHONY: run serve test test-unit test-e2e setup db browser clean
+.PHONY: run serve test test-unit test-postgres test-e2e setup db browser clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,11 +34,17 @@ serve: setup
 browser:
 	@bash scripts/ensure-chromium.sh
 
+# Everything on SQLite, then the unit and integration tests again on PostgreSQL at
+# TEST_POSTGRES_URL (skipped when none answers there; with CI=true that is a failure).
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
+	TEST_DATABASE=postgresql $(PY) -m pytest $(XDIST) tests
 
 test-unit: setup
-	$(PY) -m pytest tests
+	$(PY) -m pytest $(XDIST) tests
+
+test-postgres: setup
+	TEST_DATABASE=postgresql $(PY) -m pytest $(XDIST) tests
 
 test-e2e: setup browser
 	$(PY) -m pytest e2e

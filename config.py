@@ -54,6 +54,13 @@ def _env_choice(env: dict, name: str, default: str, choices: tuple[str, ...]) ->
     return raw
 
 
+def _database_url(raw: str | None) -> str | None:
+    """postgres:// and postgresql:// URLs use psycopg (version 3), the driver we install."""
+    if raw and raw.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    return raw
+
+
 def _development_secret_key(instance_dir: Path) -> str:
     """Generate once and keep under instance/, so sessions survive restarts of a local run."""
     key_file = instance_dir / "secret_key"
@@ -79,6 +86,11 @@ def load_settings(env: dict | None = None) -> dict:
             raise ConfigError("SECRET_KEY must be set when PROVIDERDESK_ENV=production")
         secret_key = _development_secret_key(instance_dir)
 
+    # Tests hash with a cheap method (tests/conftest.py); production always keeps scrypt.
+    password_hash_method = env.get("PASSWORD_HASH_METHOD") or "scrypt"
+    if is_production and not password_hash_method.startswith("scrypt"):
+        raise ConfigError("PASSWORD_HASH_METHOD must be scrypt when PROVIDERDESK_ENV=production")
+
     mail_server = env.get("MAIL_SERVER", "")
     upload_mb = _env_int(env, "UPLOAD_MAX_MB", 25)
     files_per_upload = _env_int(env, "UPLOAD_MAX_FILES", 5)
@@ -88,7 +100,7 @@ def load_settings(env: dict | None = None) -> dict:
         "IS_PRODUCTION": is_production,
         "INSTANCE_DIR": str(instance_dir),
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        "SQLALCHEMY_DATABASE_URI": _database_url(env.get("DATABASE_URL"))
         or f"sqlite:///{instance_dir / 'providerdesk.sqlite3'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "MAIL_SERVER": mail_server,
@@ -151,6 +163,7 @@ def load_settings(env: dict | None = None) -> dict:
         "PASSWORD_MIN_LENGTH": max(7, _env_int(env, "PASSWORD_MIN_LENGTH", 8)),
         "PASSWORD_MAX_AGE_DAYS": _env_int(env, "PASSWORD_MAX_AGE_DAYS", 60),  # 0: no rotation
         "PASSWORD_HISTORY": _env_int(env, "PASSWORD_HISTORY", 5),
+        "PASSWORD_HASH_METHOD": password_hash_method,
         "TERMS_VERSION": env.get("TERMS_VERSION", "2026-11"),
         "RATE_LIMIT_PER_ADDRESS": _env_int(env, "RATE_LIMIT_PER_ADDRESS", 50),  # one office = one address
         "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests.conftest import TEST_PASSWORD_HASH
 from tests.mailbox import free_port, running_smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,24 @@ def _wait_until_listening(port: int, process: subprocess.Popen, log_path: Path) 
     raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
 
 
+def _prepare_database(env: dict) -> None:
+    """`flask db upgrade`, `seed-demo` and `search reindex` for the server's settings, run through
+    the app's CLI in this process: three fresh Python processes importing the app cost ~20 s of
+    CPU on a busy 2-core machine, for each xdist worker."""
+    from config import load_settings
+    from webapp import create_app
+    from webapp.extensions import db
+
+    app = create_app({**load_settings(env), "SEARCH_LIVE_UPDATES": False})
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["seed-demo"], ["search", "reindex", "--procs", "1"]):
+        result = runner.invoke(args=command)
+        if result.exit_code != 0:
+            raise RuntimeError(f"flask {' '.join(command)} failed:\n{result.output}") from result.exception
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, smtp_server):
     root = tmp_path_factory.mktemp("live")
@@ -93,12 +112,11 @@ def live_server(tmp_path_factory, smtp_server):
         "MAIL_PORT": str(smtp_server.port),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,  # seeding and sign-ins: no scrypt cost
     }
     server = LiveServer(url=f"http://127.0.0.1:{port}", root=root, env=env,
                         log_path=root / "server.log")
-    server.flask("db", "upgrade")
-    server.flask("seed-demo")
-    server.flask("search", "reindex")
+    _prepare_database(env)
     log_file = server.log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",

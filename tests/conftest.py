@@ -1,25 +1,57 @@
-"""Fixtures: a real app on a real SQLite file built by the migrations, a client, a CLI runner.
+"""Fixtures: a real app on a real database built by the migrations, a client, a CLI runner.
 
-The schema is migrated once per session into a template file; each test gets a fresh copy of it.
+The database is an SQLite file, or a PostgreSQL database with TEST_DATABASE=postgresql (see
+tests/databases.py). The schema is migrated once per session into a template; each test gets a
+fresh copy of it.
+Tests that use `demo` get a copy of a second template instead: the migrated database with the demo
+seeded and indexed once per session, with its index and upload folders. Tests hash passwords with
+a cheap method (TEST_PASSWORD_HASH); the app's default stays scrypt.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.databases import backend_name, open_databases, postgres_admin_url, postgres_unreachable, \
+    sqlite_url
 from webapp import create_app
 from webapp.extensions import db
 
 DEMO_PASSWORD = "Demo!Pass2026"
+# scrypt costs ~70 ms a password on purpose; tests hash thousands. Never allowed in production.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+# What a seeded template holds besides its database, copied with it.
+TEMPLATE_FOLDERS = ("index", "uploads", "mail")
 
 
-def make_config(root: Path, database: Path, **overrides) -> dict:
+def pytest_configure(config):
+    """The PostgreSQL run needs a server: without one it is skipped, or fails with CI=true."""
+    if backend_name() != "postgresql" or hasattr(config, "workerinput"):
+        return
+    reason = postgres_unreachable(postgres_admin_url())
+    if reason is None:
+        return
+    where = postgres_admin_url().rsplit("@", 1)[-1]
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.exit(f"PostgreSQL is not reachable at {where} (CI=true: this is a failure): {reason}",
+                    returncode=1)
+    pytest.exit(f"PostgreSQL is not reachable at {where}: the PostgreSQL run is skipped ({reason})",
+                returncode=0)
+
+
+def pytest_report_header(config):
+    return f"database: {backend_name()}"
+
+
+def make_config(root: Path, database: Path | str, **overrides) -> dict:
+    """`database`: an SQLite file, or any SQLAlchemy URL."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database if isinstance(database, str) else sqlite_url(database),
         "INSTANCE_DIR": str(root),
         "INDEX_DIR": str(root / "index"),
         "UPLOAD_DIR": str(root / "uploads"),
@@ -27,30 +59,82 @@ def make_config(root: Path, database: Path, **overrides) -> dict:
         "MAIL_SERVER": "",
         "WTF_CSRF_ENABLED": False,
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
     }
     config.update(overrides)
     return config
 
 
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory) -> Path:
-    """An SQLite file with the full schema, built by running the migrations from empty."""
+def _migrate(root: Path, database: Path | str) -> None:
     from flask_migrate import upgrade
 
-    root = tmp_path_factory.mktemp("template")
-    database = root / "template.sqlite3"
     app = create_app(make_config(root, database))
     with app.app_context():
         upgrade()
-        db.engine.dispose()  # closes the last connection: the WAL is folded into the file
+        db.engine.dispose()  # closes the last connection (SQLite: the WAL is folded into the file)
+
+
+@pytest.fixture(scope="session")
+def databases():
+    """Makes and drops the tests' databases on the chosen backend."""
+    backend = open_databases()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An SQLite file with the full schema, built by running the migrations from empty."""
+    root = tmp_path_factory.mktemp("template")
+    database = root / "template.sqlite3"
+    _migrate(root, database)
     return database
 
 
+@pytest.fixture(scope="session")
+def migrated_template(request, databases, tmp_path_factory) -> str:
+    """The URL of the empty migrated template on the test backend."""
+    if databases.name == "sqlite":
+        return sqlite_url(request.getfixturevalue("migrated_database"))
+    root = tmp_path_factory.mktemp("template")
+    url = databases.create(root, "migrated")
+    _migrate(root, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, databases, migrated_template) -> tuple[Path, str]:
+    """(folder, database URL): the migrated template seeded with the demo, and the folder with its
+    search index and uploads; built once per session (per xdist worker) by the seeding service."""
+    from webapp.blueprints.demo.services import seed_demo
+    from webapp.search import get_service
+
+    root = tmp_path_factory.mktemp("demo-template")
+    url = databases.copy(migrated_template, root, "demo")
+    app = create_app(make_config(root, url, SEARCH_LIVE_UPDATES=False))
+    with app.app_context():
+        seed_demo(DEMO_PASSWORD)
+        get_service().reindex(procs=1)  # the index holds the demo; nothing is left pending
+        db.session.remove()
+        db.engine.dispose()
+    return root, url
+
+
 @pytest.fixture
-def app_config(tmp_path, migrated_database) -> dict:
-    database = tmp_path / "app.sqlite3"
-    shutil.copyfile(migrated_database, database)
-    return make_config(tmp_path, database)
+def app_config(request, tmp_path, databases, migrated_template):
+    """A fresh database for the test, dropped afterwards: a copy of the demo template when the test
+    uses `demo` (directly or through another fixture), else of the empty migrated one."""
+    if "demo" not in request.fixturenames:
+        url = databases.copy(migrated_template, tmp_path, "app")
+        yield make_config(tmp_path, url)
+    else:
+        template, template_url = request.getfixturevalue("demo_template")
+        url = databases.copy(template_url, tmp_path, "app")
+        for folder in TEMPLATE_FOLDERS:
+            if (template / folder).is_dir():
+                shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
+        yield make_config(tmp_path, url, TEST_DEMO_COPIED=True)
+    databases.drop(url)
 
 
 @pytest.fixture
@@ -83,11 +167,14 @@ def runner(app):
 
 @pytest.fixture
 def demo(app):
-    """The demo organizations, users and queues, created through the seeding service."""
+    """The demo organizations, users, queues, cases and messages, created through the seeding
+    service: normally copied from `demo_template` by `app_config`; seeded here only when the
+    fixture was requested too late for that (request.getfixturevalue)."""
     from webapp.blueprints.demo.services import seed_demo
 
-    with app.app_context():
-        seed_demo(DEMO_PASSWORD)
+    if not app.config.get("TEST_DEMO_COPIED"):
+        with app.app_context():
+            seed_demo(DEMO_PASSWORD)
     return app
 
 

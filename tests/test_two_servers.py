@@ -17,27 +17,31 @@ from pathlib import Path
 import pytest
 
 from tests.cases.helpers import claim_form
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, TEST_PASSWORD_HASH
+from tests.databases import backend_name, postgres_admin_url, postgres_unreachable
 from tests.mailbox import free_port, running_smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
 def postgres_database():
-    """A new, empty PostgreSQL database for this test, dropped afterwards."""
-    try:
-        import psycopg
+    """A new, empty PostgreSQL database for this test, dropped afterwards. Runs in the PostgreSQL
+    pass of `make test` (TEST_DATABASE=postgresql), where an unreachable server already fails."""
+    if backend_name() != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass (TEST_DATABASE=postgresql)")
+    import psycopg
 
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # noqa: BLE001 - no driver or no server
+    admin_url = postgres_admin_url()
+    why = postgres_unreachable(admin_url)
+    if why:
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc}")
-    name = f"pd_two_servers_{uuid.uuid4().hex[:10]}"
+            pytest.fail(f"PostgreSQL is required in CI: {why}")
+        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {why}")
+    admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    name = f"pdtest_{os.getpid()}_two_servers_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urllib.parse.urlsplit(POSTGRES_URL)
+    parts = urllib.parse.urlsplit(admin_url)
     url = urllib.parse.urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", parts.query, ""))
     try:
         yield url
@@ -93,6 +97,7 @@ def two_servers(postgres_database, tmp_path):
                 "DATABASE_URL": postgres_database, "UPLOAD_DIR": str(tmp_path / "shared-uploads"),
                 "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port), "LOG_FORMAT": "json",
                 "WEB_CONCURRENCY": "2", "WEB_THREADS": "4", "BIND_HOST": "127.0.0.1",
+                "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,  # seeding and sign-ins: no scrypt cost
                 "PYTHONUNBUFFERED": "1"}
         servers, processes = [], []
         try:

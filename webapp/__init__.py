@@ -8,7 +8,7 @@ import uuid
 from flask import Flask, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
+from sqlalchemy import Integer, event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
@@ -61,7 +61,8 @@ def register_logging(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite: WAL so readers never block the writer, a busy timeout instead of 'locked' errors."""
+    """SQLite: WAL so readers never block the writer, a busy timeout instead of 'locked' errors.
+    PostgreSQL: the session works in UTC, like the naive UTC datetimes the app stores."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -71,12 +72,25 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+    elif type(dbapi_connection).__module__.startswith("psycopg"):
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
+def _bind_integers_without_casts(engine) -> None:
+    """PostgreSQL: send integers without an ::INTEGER cast. With the cast, an id beyond 32 bits
+    from a URL or form fails with "integer out of range" (a 500); without it PostgreSQL compares
+    it as bigint/numeric and finds nothing, as SQLite does. Too large values still fail on write."""
+    if engine.dialect.name == "postgresql":
+        engine.dialect.colspecs = {**engine.dialect.colspecs, Integer: Integer}
 
 
 def register_extensions(app: Flask) -> None:
     from webapp import models  # noqa: F401  (models must be imported for migrations)
 
     db.init_app(app)
+    with app.app_context():
+        _bind_integers_without_casts(db.engine)
     migrate.init_app(app, db, directory=str(_project_path("migrations")))
     csrf.init_app(app)
     mail.init_app(app)

@@ -1,4 +1,6 @@
 """Flask extensions, created unbound here and bound in create_app()."""
+from datetime import datetime
+
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -6,6 +8,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from webapp.dbtypes import UTCDateTime
 
 # Named constraints so Alembic can alter them on SQLite (batch mode).
 naming_convention = {
@@ -17,6 +21,8 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+# Every `Mapped[datetime]` column stores naive UTC, the same on SQLite and PostgreSQL.
+db.Model.registry.update_type_annotation_map({datetime: UTCDateTime})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

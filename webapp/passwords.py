@@ -1,18 +1,29 @@
 """Password hashing. Rules for new passwords live with registration."""
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
-# scrypt via hashlib: memory-hard, no extra dependency.
-_METHOD = "scrypt"
-# A real hash to compare against when the user is unknown, so timing does not tell.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-0!", method=_METHOD)
+# scrypt via hashlib: memory-hard, no extra dependency. PASSWORD_HASH_METHOD may name another
+# werkzeug method only outside production (the test suite uses a cheap one; see config.py).
+DEFAULT_METHOD = "scrypt"
+# Real hashes to compare against when the user is unknown, so timing does not tell; one per method.
+_dummy_hashes: dict[str, str] = {}
+
+
+def _method() -> str:
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_METHOD
+    return DEFAULT_METHOD
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=_METHOD)
+    return generate_password_hash(password, method=_method())
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     if not stored_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        method = _method()
+        if method not in _dummy_hashes:
+            _dummy_hashes[method] = generate_password_hash("not-a-real-password-0!", method=method)
+        check_password_hash(_dummy_hashes[method], password)
         return False
     return check_password_hash(stored_hash, password)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import case, delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -27,19 +29,27 @@ def hit(key: str, limit: int, window_seconds: int) -> int | None:
     """Count an attempt; None if allowed, else seconds to wait before the next one is allowed."""
     now = utcnow_naive()
     key = key[:200]
-    row = db.session.get(RateLimitHit, key)
-    if row is None:
-        row = RateLimitHit(key=key, window_start=now, count=0)
-        db.session.add(row)
-    elif (now - row.window_start).total_seconds() >= window_seconds:
-        row.window_start, row.count = now, 0
-    row.count += 1
+    window_start, count = db.session.execute(_count_attempt(key, now, window_seconds)).one()
     retry_after = None
-    if row.count > limit:
-        ends = row.window_start + timedelta(seconds=window_seconds)
+    if count > limit:
+        ends = window_start + timedelta(seconds=window_seconds)
         retry_after = max(1, math.ceil((ends - now).total_seconds()))
     db.session.commit()
     return retry_after
+
+
+def _count_attempt(key: str, now, window_seconds: int):
+    """One atomic statement (INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), so
+    concurrent attempts on one key are all counted: no lost update, no duplicate-key error."""
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = RateLimitHit.__table__
+    expired = table.c.window_start <= now - timedelta(seconds=window_seconds)
+    statement = insert(table).values(key=key, window_start=now, count=1)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"window_start": case((expired, now), else_=table.c.window_start),
+              "count": case((expired, 1), else_=table.c.count + 1)},
+    ).returning(table.c.window_start, table.c.count)
 
 
 def peek(key: str, limit: int, window_seconds: int) -> int | None:

@@ -1,3 +1,4 @@
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -122,4 +123,20 @@ def test_passwords_are_stored_hashed(demo):
     with demo.app_context():
         user = _user("staff@sunrise.example")
     assert DEMO_PASSWORD not in user.password_hash
-    assert user.password_hash.startswith("scrypt:")
+    # The suite hashes cheaply (PASSWORD_HASH_METHOD); the app's own default is scrypt.
+    assert user.password_hash.startswith(demo.config["PASSWORD_HASH_METHOD"].split(":")[0] + ":")
+    from config import load_settings
+    from webapp.passwords import hash_password
+
+    assert load_settings({"SECRET_KEY": "x"})["PASSWORD_HASH_METHOD"] == "scrypt"
+    demo.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    with demo.app_context():
+        assert hash_password(DEMO_PASSWORD).startswith("scrypt:")
+
+
+def test_production_refuses_a_cheap_password_hash():
+    from config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD"):
+        load_settings({"PROVIDERDESK_ENV": "production", "SECRET_KEY": "x" * 40,
+                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})

@@ -30,7 +30,7 @@ def other_machine(fake_source, app_config, tmp_path):
     with other.app_context():
         get_service(other).reindex(procs=1)
     yield other
-    get_service(other).polling = False
+    get_service(other).close()
     with other.app_context():
         db.engine.dispose()
 

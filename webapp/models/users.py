@@ -50,7 +50,8 @@ class Queue(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
-    agents: Mapped[list["User"]] = relationship(secondary=agent_queues, back_populates="queues")
+    agents: Mapped[list["User"]] = relationship(secondary=agent_queues, back_populates="queues",
+                                                order_by="User.id")
 
     def __repr__(self) -> str:
         return f"<Queue {self.slug}>"
@@ -76,7 +77,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_sign_in_at: Mapped[datetime | None]
 
-    queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents")
+    # Explicit order: PostgreSQL, unlike SQLite, gives no stable order without one.
+    queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents",
+                                               order_by=Queue.id)
 
     def get_id(self) -> str:
         return self.session_token

@@ -73,6 +73,7 @@ class SearchService:
         self.poll_seconds = float(app.config.get("SEARCH_POLL_SECONDS", 1))
         self.log_days = int(app.config.get("SEARCH_CHANGE_LOG_DAYS", 7))
         self.polling = False  # True: the writer thread also looks for other machines' changes
+        self.closed = False   # True: the writer thread ends (an app being discarded, e.g. in tests)
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
@@ -176,7 +177,7 @@ class SearchService:
 
     # -- the writer thread --
     def wake(self) -> None:
-        if not self.app.config.get("SEARCH_LIVE_UPDATES", True) and not self.polling:
+        if self.closed or (not self.app.config.get("SEARCH_LIVE_UPDATES", True) and not self.polling):
             return
         self._wake.set()
         with self._thread_lock:
@@ -190,11 +191,23 @@ class SearchService:
         self.polling = True
         self.wake()
 
+    def close(self) -> None:
+        """Stop the writer thread (and polling) of this app."""
+        self.closed, self.polling = True, False
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(10)
+
     def _run(self) -> None:
         quiet = 0
         while True:
             woken = self._wake.wait(self.poll_seconds if self.polling else self.retry_seconds)
             self._wake.clear()
+            if self.closed:
+                with self._thread_lock:
+                    self._thread = None
+                return
             left = self._apply_in_background()
             quiet = 0 if (woken or left) else quiet + 1
             if quiet >= IDLE_ROUNDS and not self.polling:
