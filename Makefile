@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS)
 
-.PHONY: run test test-unit test-postgres test-e2e setup db browser clean
+.PHONY: run serve test test-unit test-postgres test-e2e setup db browser clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ db: setup
 
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production server (docs/DEPLOY.md): migrate, then gunicorn; never demo data.
+serve: setup
+	$(FLASK) db upgrade
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 browser:
 	@bash scripts/ensure-chromium.sh

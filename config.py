@@ -40,11 +40,31 @@ def _env_int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if not value > 0:
+        raise ConfigError(f"{name} must be above 0, got {raw!r}")
+    return value
+
+
 def _env_bool(env: dict, name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw in (None, ""):
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_choice(env: dict, name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or default).strip().lower()
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _database_url(raw: str | None) -> str | None:
@@ -112,6 +132,13 @@ def load_settings(env: dict | None = None) -> dict:
         "SEARCH_RETRY_SECONDS": _env_int(env, "SEARCH_RETRY_SECONDS", 5),
         "SEARCH_INDEX_PROCS": _env_int(env, "SEARCH_INDEX_PROCS", 2),
         "SEARCH_STARTUP_REPAIR": _env_bool(env, "SEARCH_STARTUP_REPAIR", True),
+        # Several machines: how often each index folder looks for changes made elsewhere, and
+        # how long the change log is kept (an index further behind than that is rebuilt).
+        "SEARCH_POLL_SECONDS": _env_float(env, "SEARCH_POLL_SECONDS", 1.0),
+        "SEARCH_CHANGE_LOG_DAYS": max(1, _env_int(env, "SEARCH_CHANGE_LOG_DAYS", 7)),
+        # Mail retry and index catch-up loops inside each web worker; false: a separate
+        # `flask --app wsgi worker` process runs them.
+        "WEB_BACKGROUND_JOBS": _env_bool(env, "WEB_BACKGROUND_JOBS", True),
         "UPLOAD_MAX_MB": upload_mb,
         "UPLOAD_MAX_FILES": files_per_upload,
         # Whole request: every file at its limit plus room for the form fields.
@@ -162,4 +189,8 @@ def load_settings(env: dict | None = None) -> dict:
         "RATE_LIMIT_PER_EMAIL": _env_int(env, "RATE_LIMIT_PER_EMAIL", 5),
         "RATE_LIMIT_WINDOW_MINUTES": _env_int(env, "RATE_LIMIT_WINDOW_MINUTES", 60),
         "TESTING": _env_bool(env, "TESTING", False),
+        # Production: one JSON line per log record and per request (see webapp/requestlog.py).
+        "LOG_FORMAT": _env_choice(env, "LOG_FORMAT", "json" if is_production else "text", ("json", "text")),
+        # Proxies in front of the app (load balancer): trust this many X-Forwarded-For/-Proto hops.
+        "TRUSTED_PROXIES": _env_int(env, "TRUSTED_PROXIES", 0),
     }

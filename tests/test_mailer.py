@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import time_machine
+from sqlalchemy import func, select
 
 from tests.mailbox import free_port, running_smtp_server
 from webapp import create_app
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.mailer import deliver_pending, has_undelivered, queue_mail
+from webapp.models import OutgoingMail
 
 
 def test_without_a_mail_server_mail_is_written_as_eml_files(app_ctx, tmp_path):
@@ -45,3 +47,53 @@ def test_refused_mail_is_retried_with_backoff_until_the_server_answers(app_confi
             received = mailbox.wait_for(to="someone@example.com", subject_contains="passcode")
         assert not has_undelivered("someone@example.com")
     assert received.passcode() == "654321"
+
+
+def test_concurrent_senders_send_each_mail_once(app_config):
+    """Four senders at once (threads here; processes and machines claim the same way)."""
+    import threading
+
+    with running_smtp_server() as mailbox:
+        app = create_app({**app_config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": mailbox.port,
+                          "MAIL_SUPPRESS_SEND": False})
+        with app.app_context():
+            for number in range(30):
+                queue_mail(f"user{number}@example.com", f"Notice {number}", "You have a new message.")
+            db.session.commit()
+        sent = []
+
+        def sender():
+            with app.app_context():
+                while True:
+                    count = deliver_pending(limit=3)
+                    sent.append(count)
+                    if not count:
+                        return
+
+        threads = [threading.Thread(target=sender) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sum(sent) == 30
+        assert sorted(m.subject for m in mailbox.messages) == sorted(f"Notice {n}" for n in range(30))
+        with app.app_context():
+            assert db.session.scalar(select(func.count(OutgoingMail.id)).where(
+                OutgoingMail.sent_at.is_(None))) == 0
+
+
+def test_a_claim_left_by_a_crashed_sender_lapses_and_the_mail_is_sent(app_ctx, tmp_path):
+    from datetime import timedelta
+
+    from webapp.mailer import CLAIM_SECONDS
+
+    item = queue_mail("someone@example.com", "Your passcode", "Your passcode is 123456.")
+    db.session.commit()
+    item.claimed_by, item.claimed_until = "dead-worker", utcnow().replace(tzinfo=None) + timedelta(
+        seconds=CLAIM_SECONDS)
+    db.session.commit()
+    assert deliver_pending() == 0  # still claimed by the worker that died
+    with time_machine.travel(utcnow() + timedelta(seconds=CLAIM_SECONDS + 1), tick=False):
+        assert deliver_pending() == 1
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    assert deliver_pending() == 0

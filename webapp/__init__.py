@@ -46,8 +46,17 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    if not app.logger.handlers or app.config.get("TESTING"):
+    from webapp.requestlog import use_json_logs
+
+    if app.config.get("LOG_FORMAT") == "json" and not app.config.get("TESTING"):
+        use_json_logs()
+    elif not app.logger.handlers or app.config.get("TESTING"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 @event.listens_for(Engine, "connect")
@@ -57,7 +66,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # 15 s: under a burst of writes on an overloaded machine 5 s ran out ("database is
+        # locked" at 32 clients in bench/load_bench.py); gunicorn's request timeout is 60 s.
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -110,20 +121,24 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, main, messages, practice, profile, referrals, registration,
-        search, support,
+        attachments, auth, cases, claims, demo, health, main, messages, practice, profile, referrals,
+        registration, search, support,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
-                      claims.bp, messages.bp, search.bp, demo.bp, referrals.bp, support.bp, practice.bp):
+                      claims.bp, messages.bp, search.bp, demo.bp, health.bp, referrals.bp, support.bp,
+                      practice.bp):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
     from webapp.blueprints.auth.services import idle_expired
     from webapp.htmx import redirect_to
+    from webapp.requestlog import register_request_log
     from webapp.security import register_static_fingerprints, set_security_headers
 
+    if app.config.get("LOG_FORMAT") == "json":
+        register_request_log(app)  # first: its timer starts before, and its line is written after, every other hook
     register_static_fingerprints(app)
     app.after_request(set_security_headers)
 
@@ -143,12 +158,9 @@ def register_request_hooks(app: Flask) -> None:
             session["last_seen"] = now
         return None
 
-    @app.before_request
-    def start_background_workers():
-        if app.config.get("BACKGROUND_WORKERS") and not app.extensions.get("mail_retry_worker"):
-            from webapp.mailer import start_retry_worker
+    from webapp.background import register_background
 
-            start_retry_worker(app)
+    register_background(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

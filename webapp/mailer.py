@@ -8,13 +8,16 @@ No PHI goes into mail: callers send "you have a new message" and a link.
 from __future__ import annotations
 
 import logging
-import threading
+import os
+import socket
+import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_mail import Message
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db, mail
@@ -22,7 +25,7 @@ from webapp.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
-_send_lock = threading.Lock()
+CLAIM_SECONDS = 300  # a sender's claim on a mail; lapses if the sender dies mid-send
 
 
 def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
@@ -51,30 +54,63 @@ def _send(item: OutgoingMail) -> None:
         _write_eml(message, item.id)
 
 
-def deliver_pending(limit: int = 50) -> int:
-    """Send what is due; return how many were sent. Safe to call after every commit."""
+def _claim(limit: int) -> tuple[str, list[OutgoingMail]]:
+    """Claim up to `limit` due mails for this sender, in a transaction of its own.
+
+    PostgreSQL: the candidates are locked FOR UPDATE SKIP LOCKED, so concurrent senders on any
+    machine take disjoint sets without waiting for each other. SQLite (one machine): the UPDATE
+    itself is atomic (one writer at a time), and the claim conditions are repeated in its WHERE.
+    A claim lasts CLAIM_SECONDS; a crashed sender's mail is taken again after that."""
+    token = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    now = utcnow_naive()
+    claimable = (OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= now,
+                 OutgoingMail.attempts < MAX_ATTEMPTS,
+                 or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now))
+    candidates = (select(OutgoingMail.id).where(*claimable).order_by(OutgoingMail.id).limit(limit)
+                  .with_for_update(skip_locked=True))
+    with db.engine.connect() as connection:
+        # Most requests that call this queued nothing: a read (no write lock on SQLite) first.
+        if connection.scalar(select(OutgoingMail.id).where(*claimable).limit(1)) is None:
+            return token, []
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(OutgoingMail).where(OutgoingMail.id.in_(candidates), *claimable)
+            .values(claimed_by=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .execution_options(synchronize_session=False))
+        rows = connection.execute(select(OutgoingMail.__table__).where(
+            OutgoingMail.claimed_by == token).order_by(OutgoingMail.id)).all()
+    return token, [OutgoingMail(**row._mapping) for row in rows]
+
+
+def _finish(item: OutgoingMail, token: str, **values) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(update(OutgoingMail).where(
+            OutgoingMail.id == item.id, OutgoingMail.claimed_by == token
+        ).values(claimed_by=None, claimed_until=None, **values))
+
+
+def deliver_pending(limit: int = 20) -> int:
+    """Send what is due; return how many were sent. Safe to call after every commit, from any
+    number of threads, processes and machines: each mail is claimed by one sender."""
     sent = 0
-    with _send_lock:  # one sender at a time in this process: no mail sent twice
-        now = utcnow_naive()
-        due = db.session.scalars(
-            select(OutgoingMail)
-            .where(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at <= now,
-                   OutgoingMail.attempts < MAX_ATTEMPTS)
-            .order_by(OutgoingMail.id).limit(limit)
-        ).all()
-        for item in due:
-            try:
-                _send(item)
-            except Exception as exc:  # noqa: BLE001 - any transport failure means "retry later"
-                item.attempts += 1
-                item.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                item.next_attempt_at = utcnow_naive() + _backoff(item.attempts)
-                log.warning("mail %s not sent (attempt %s): %s", item.id, item.attempts, type(exc).__name__)
-            else:
-                item.attempts += 1
-                item.sent_at = utcnow_naive()
-                sent += 1
-            db.session.commit()
+    token, claimed = _claim(limit)
+    started = time.monotonic()
+    for position, item in enumerate(claimed):
+        if time.monotonic() - started > CLAIM_SECONDS / 2:
+            # A slow mail server: give the rest back before the claim could lapse mid-send.
+            for unsent in claimed[position:]:
+                _finish(unsent, token)
+            break
+        try:
+            _send(item)
+        except Exception as exc:  # noqa: BLE001 - any transport failure means "retry later"
+            attempts = item.attempts + 1
+            _finish(item, token, attempts=attempts, last_error=f"{type(exc).__name__}: {exc}"[:500],
+                    next_attempt_at=utcnow_naive() + _backoff(attempts))
+            log.warning("mail %s not sent (attempt %s): %s", item.id, attempts, type(exc).__name__)
+        else:
+            _finish(item, token, attempts=item.attempts + 1, sent_at=utcnow_naive())
+            sent += 1
     return sent
 
 
@@ -84,23 +120,3 @@ def has_undelivered(recipient: str) -> bool:
         select(OutgoingMail.id).where(OutgoingMail.recipient == recipient,
                                       OutgoingMail.sent_at.is_(None)).limit(1)
     ) is not None
-
-
-def start_retry_worker(app, interval_seconds: int = 30) -> None:
-    """Retry undelivered mail in the background of a serving process."""
-    if app.extensions.get("mail_retry_worker"):
-        return
-
-    def run() -> None:
-        stop = app.extensions["mail_retry_worker"]
-        while not stop.wait(interval_seconds):
-            with app.app_context():
-                try:
-                    deliver_pending()
-                except Exception:  # noqa: BLE001 - keep retrying; the next round may succeed
-                    log.exception("mail retry round failed")
-                finally:
-                    db.session.remove()
-
-    app.extensions["mail_retry_worker"] = threading.Event()
-    threading.Thread(target=run, name="mail-retry", daemon=True).start()

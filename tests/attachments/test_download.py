@@ -54,3 +54,17 @@ def test_an_unknown_file_is_404_and_signed_out_users_go_to_sign_in(client, sunri
     assert client.get(f"/files/{sunrise_file}").status_code == 302
     client.post("/sign-in", data={"login": "staff@sunrise.example", "password": DEMO_PASSWORD})
     assert client.get("/files/not-a-file").status_code == 404
+
+
+def test_a_stored_file_changed_on_disk_is_refused(client, sunrise_file, app):
+    """UPLOAD_DIR may be a share several machines write to: a download checks the SHA-256."""
+    from webapp.models import StoredFile
+
+    with app.app_context():
+        stored = db.session.query(StoredFile).filter_by(public_id=sunrise_file).one()
+        services.stored_path(app.config["UPLOAD_DIR"], stored).write_bytes(b"%PDF-1.4\n%tampered\n")
+    client.post("/sign-in", data={"login": "staff@sunrise.example", "password": DEMO_PASSWORD})
+    response = client.get(f"/files/{sunrise_file}")
+    assert response.status_code == 500
+    assert b"tampered" not in response.data
+    assert "Something went wrong on our side" in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import SearchPending
+from webapp.models import SearchChange
 from webapp.search import Scope, get_service, search
 from tests.search.conftest import FakeNote, FakeRecord, add_record, wait_until_indexed
 
@@ -73,9 +73,9 @@ def test_a_rolled_back_change_leaves_no_pending_work(fake_source):
     with fake_source.app_context():
         db.session.add(FakeRecord(number="103", subject="Ghost", provider_id=1))
         db.session.flush()
-        assert db.session.scalar(select(func.count(SearchPending.id))) == 1
+        assert db.session.scalar(select(func.count(SearchChange.id))) == 1
         db.session.rollback()
-        assert db.session.scalar(select(func.count(SearchPending.id))) == 0
+        assert db.session.scalar(select(func.count(SearchChange.id))) == 0
 
 
 def test_a_save_succeeds_while_the_index_is_locked_and_is_indexed_afterwards(fake_source):

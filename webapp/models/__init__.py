@@ -15,7 +15,7 @@ from webapp.models.messages import (
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
 from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
                                      ReferralStatus, ServiceDecision)
-from webapp.models.search import SearchPending
+from webapp.models.search import SearchChange
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -28,7 +28,8 @@ __all__ = [
     "ThreadRead", "ThreadStatus",
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
     "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
-    "SearchPending",
+
     "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
     "ServiceDecision",
+    "SearchChange",
 ]

@@ -20,3 +20,7 @@ class OutgoingMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # A sender claims a mail before sending it (webapp/mailer.py), so two workers never both send
+    # it; a claim left by a crashed worker lapses at claimed_until and the mail is tried again.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column()

@@ -1,4 +1,4 @@
-"""Change tracking: a change to a tracked model adds a row to search_pending in the same
+"""Change tracking: a change to a tracked model adds a row to the change log (search_change) in the same
 transaction (so the index work survives a crash), and wakes the app's index writer after commit.
 
 A feature calls, once at registration time:
@@ -20,7 +20,7 @@ from typing import Callable
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
-from webapp.models import SearchPending
+from webapp.models import SearchChange
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _write(session: Session, items) -> None:
         marked.add((kind, record_id, action))
         rows.append({"kind": kind, "record_id": record_id, "action": action})
     if rows:
-        session.connection().execute(insert(SearchPending.__table__), rows)
+        session.connection().execute(insert(SearchChange.__table__), rows)
         session.info[_WAKE] = True
 
 

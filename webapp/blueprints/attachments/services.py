@@ -229,6 +229,25 @@ def stored_path(upload_dir: str | os.PathLike, stored: StoredFile) -> Path:
     return Path(upload_dir) / stored.storage_name[:2] / stored.storage_name
 
 
+def open_verified(path: Path, stored: StoredFile):
+    """The stored file opened for reading, after checking its size and SHA-256 against the row
+    (UPLOAD_DIR may be a network share several machines write to): None when it is missing,
+    ValueError when its content is not what was uploaded. The caller sends and closes it."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return None
+    digest, size = hashlib.sha256(), 0
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+        size += len(block)
+    if size != stored.size or digest.hexdigest() != stored.sha256:
+        handle.close()
+        raise ValueError(f"stored file {stored.id} failed its SHA-256 check")
+    handle.seek(0)
+    return handle
+
+
 # --- who may download ------------------------------------------------------------------------
 
 AccessRule = Callable[[object, int], bool]

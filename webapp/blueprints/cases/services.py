@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.cases.case_types import (
     CASE_COLUMNS,
@@ -339,8 +340,10 @@ def search_cases(user: User, *, mine: bool = False, queue_id: int | None = None,
     column = SORTS.get(sort, Case.created_at)
     order = column.asc() if direction == "asc" else column.desc()
     tiebreak = Case.id.asc() if direction == "asc" else Case.id.desc()
+    # The table shows each case's owner (agent or queue): loaded with the page, not per row.
     items = list(db.session.scalars(
-        query.order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page)))
+        query.order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page)
+        .options(selectinload(Case.assigned_to), selectinload(Case.queue))))
     return CasePage(items=items, total=total, page=page, pages=pages, per_page=per_page)
 
 

@@ -43,10 +43,13 @@ def claim_search():
                 claim_number=form.claim_number.data or "", date_from=form.date_from.data,
                 date_to=form.date_to.data, date_type=form.date_type.data, status=form.status.data,
                 member_id=form.member_id.data or "")
-            results = services.search_claims(current_user, criteria)
-            ra_links = services.payment_ids_by_trace(results)
+            # The audit row is committed before the search, not after: a commit expires every
+            # loaded claim and the page would reload each one with a query of its own. (Not
+            # after rendering either: on SQLite that would hold the write lock while rendering.)
             record_request("claim.search")
             db.session.commit()
+            results = services.search_claims(current_user, criteria)
+            ra_links = services.payment_ids_by_trace(results)
         else:
             status = 422
     return render_page("claims/claim_search.html", "search", form=form, results=results, ra_links=ra_links,

@@ -665,6 +665,7 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
             query = query.join(Member, Member.id == Claim.member_id).where(
                 Member.member_id == criteria.member_id.strip().upper())
         query = query.order_by(column.desc(), Claim.claim_number)
+    # The results table shows each claim's member: load them in one query, not one per row.
     return list(db.session.scalars(query.options(selectinload(Claim.member)).limit(RESULT_LIMIT)))
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
@@ -149,7 +150,8 @@ def requirements(sub: MessageSubcategory) -> list[str]:
 
 
 def active_categories() -> list[MessageCategory]:
-    categories = db.session.scalars(select(MessageCategory).order_by(MessageCategory.position)).all()
+    categories = db.session.scalars(select(MessageCategory).order_by(MessageCategory.position)
+                                    .options(selectinload(MessageCategory.subcategories))).all()
     return [c for c in categories if any(s.active for s in c.subcategories)]
 
 
