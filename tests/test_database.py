@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp import audit, ratelimit
 from webapp.blueprints.cases.services import next_case_number
 from webapp.extensions import db
-from webapp.models import AuditEvent, RateLimitHit, SearchPending
+from webapp.models import AuditEvent, RateLimitHit, SearchChange
 from webapp.search import mark
 
 
@@ -103,8 +103,8 @@ def test_search_change_log_ids_increase_in_commit_order(app_ctx):
     for record_id in ("7", "3", "11"):
         mark(db.session, "case", record_id)
         db.session.commit()
-    rows = db.session.execute(select(SearchPending.id, SearchPending.record_id)
-                              .order_by(SearchPending.id)).all()
+    rows = db.session.execute(select(SearchChange.id, SearchChange.record_id)
+                              .order_by(SearchChange.id)).all()
     assert [record_id for _, record_id in rows] == ["7", "3", "11"]
     assert [row_id for row_id, _ in rows] == sorted({row_id for row_id, _ in rows})
 
