@@ -94,6 +94,11 @@ def load_settings(env: dict | None = None) -> dict:
         # Follow-ups on a closed message within this many days reopen it; later ones start a new one.
         "MESSAGE_REOPEN_DAYS": _env_int(env, "MESSAGE_REOPEN_DAYS", 14),
         "SESSION_IDLE_MINUTES": _env_int(env, "SESSION_IDLE_MINUTES", 15),
+        "SESSION_MAX_HOURS": _env_int(env, "SESSION_MAX_HOURS", 12),  # absolute session lifetime
+        # Sign-in throttles: failed sign-ins per client address per hour (all accounts together).
+        "SIGN_IN_FAILURES_PER_ADDRESS": _env_int(env, "SIGN_IN_FAILURES_PER_ADDRESS", 100),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "TRUSTED_PROXY_COUNT": _env_int(env, "TRUSTED_PROXY_COUNT", 0),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_NAME": "pd_session",
         "SESSION_COOKIE_HTTPONLY": True,

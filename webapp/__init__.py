@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
-from flask import Flask, request, session, url_for
+from flask import Flask, g, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -13,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from config import load_settings
+from webapp.blueprints.account import sessions
 from webapp.extensions import compress, csrf, db, login_manager, mail, migrate
 
 log = logging.getLogger("webapp")
@@ -82,10 +82,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        from webapp.blueprints.auth.services import load_user_by_session_token
-
-        return load_user_by_session_token(session_token)
+    def load_user(session_secret: str):
+        """Flask-Login's "user id" is the secret of a server-side session row (account/sessions)."""
+        loaded = sessions.load(session_secret, idle_minutes=app.config["SESSION_IDLE_MINUTES"],
+                               max_hours=app.config["SESSION_MAX_HOURS"])
+        if loaded.expired:
+            g.session_expired = True
+        if db.session.dirty or db.session.deleted:  # last_seen_at touched, or an expired row removed
+            db.session.commit()
+        return loaded.user
 
 
 def _project_path(name: str):
@@ -105,7 +110,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from webapp.blueprints.auth.services import idle_expired
     from webapp.htmx import redirect_to
     from webapp.security import register_static_fingerprints, set_security_headers
 
@@ -114,18 +118,17 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def sign_out_when_idle():
-        """Automatic logoff after SESSION_IDLE_MINUTES without a request (HIPAA 164.312(a)(2)(iii))."""
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        """Automatic logoff after SESSION_IDLE_MINUTES without a request (HIPAA 164.312(a)(2)(iii))
+        or SESSION_MAX_HOURS after sign-in; both are decided on the server (account/sessions)."""
+        if request.endpoint == "static" or current_user.is_authenticated:
             return None
-        now = time.time()
-        if idle_expired(session.get("last_seen"), now, app.config["SESSION_IDLE_MINUTES"]):
+        if "_user_id" in session:  # a session cookie whose server-side row is gone or expired
+            expired = g.get("session_expired", False)
             logout_user()
             session.clear()
-            session["idle_signed_out"] = True
-            return redirect_to(url_for("auth.sign_in"))
-        # Refresh at most once a minute: fewer Set-Cookie headers on the wire.
-        if now - session.get("last_seen", 0) > 60:
-            session["last_seen"] = now
+            if expired:
+                session["idle_signed_out"] = True
+                return redirect_to(url_for("auth.sign_in"))
         return None
 
     @app.before_request

@@ -7,44 +7,53 @@
 
 `hit()` counts one attempt for `key` and returns None while the key has made at most `limit`
 attempts in the current window, or the seconds until the window ends once it is over the limit.
-It commits its own small transaction (so a refused request still counts and a rollback of the
-caller's work does not undo the count). Counters live in the `rate_limit_hit` table, so they hold
-across processes and restarts. Keys are free text: use "<form>:<kind>:<value>", never PHI.
+The count is one atomic UPDATE ... RETURNING, so parallel requests never lose an update (20
+parallel attempts count 20). It commits its own small transaction (so a refused request still
+counts and a rollback of the caller's work does not undo the count). Counters live in the
+`rate_limit_hit` table, so they hold across processes and restarts. Keys are free text: use
+"<form>:<kind>:<value>", never PHI.
 """
 from __future__ import annotations
 
 import math
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import case, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import RateLimitHit
 
 
+def insert_ignore(model, **values) -> None:
+    """INSERT a row unless one with the same primary key exists (SQLite and PostgreSQL alike)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
+
+
 def hit(key: str, limit: int, window_seconds: int) -> int | None:
     """Count an attempt; None if allowed, else seconds to wait before the next one is allowed."""
     now = utcnow_naive()
     key = key[:200]
-    row = db.session.get(RateLimitHit, key)
-    if row is None:
-        row = RateLimitHit(key=key, window_start=now, count=0)
-        db.session.add(row)
-    elif (now - row.window_start).total_seconds() >= window_seconds:
-        row.window_start, row.count = now, 0
-    row.count += 1
-    retry_after = None
-    if row.count > limit:
-        ends = row.window_start + timedelta(seconds=window_seconds)
-        retry_after = max(1, math.ceil((ends - now).total_seconds()))
+    insert_ignore(RateLimitHit, key=key, window_start=now, count=0)
+    window_over = RateLimitHit.window_start <= now - timedelta(seconds=window_seconds)
+    count, window_start = db.session.execute(
+        update(RateLimitHit).where(RateLimitHit.key == key)
+        .values(count=case((window_over, 1), else_=RateLimitHit.count + 1),
+                window_start=case((window_over, now), else_=RateLimitHit.window_start))
+        .returning(RateLimitHit.count, RateLimitHit.window_start)
+        .execution_options(synchronize_session=False)).one()
     db.session.commit()
-    return retry_after
+    if count <= limit:
+        return None
+    ends = window_start + timedelta(seconds=window_seconds)
+    return max(1, math.ceil((ends - now).total_seconds()))
 
 
 def peek(key: str, limit: int, window_seconds: int) -> int | None:
     """Like hit() but without counting: is `key` currently refused?"""
-    row = db.session.get(RateLimitHit, key[:200])
+    row = db.session.get(RateLimitHit, key[:200], populate_existing=True)
     if row is None:
         return None
     now = utcnow_naive()
@@ -71,4 +80,4 @@ def purge_old(older_than_seconds: int = 86400) -> int:
     return result.rowcount or 0
 
 
-__all__ = ["hit", "peek", "reset", "minutes", "purge_old"]
+__all__ = ["hit", "insert_ignore", "peek", "reset", "minutes", "purge_old"]

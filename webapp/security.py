@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, request
 
@@ -19,6 +21,27 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "object-src 'none'",
 ])
 ONE_YEAR = 365 * 24 * 3600
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_next_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (the caller goes home).
+
+    Checked as the browser will read the Location header: no control characters (Werkzeug drops
+    a tab or newline only after a naive check, turning "/\t/evil" into "//evil"), no backslash
+    (browsers read it as "/"), no scheme or host, no leading "//"; the same again after one more
+    percent-decoding, so an encoded form cannot slip through either."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    for form in (target, unquote(target)):
+        if _CONTROL_CHARACTERS.search(form) or "\\" in form:
+            return None
+        if not form.startswith("/") or form.startswith("//"):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
 
 
 def set_security_headers(response):

@@ -6,10 +6,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from sqlalchemy import select
+
+from webapp.blueprints.account import sessions
 from webapp.blueprints.auth import credentials as c
 from webapp.blueprints.auth.services import create_user
 from webapp.extensions import db
-from webapp.models import EmailLinkPurpose, PasscodeChallenge, PasscodePurpose, Role
+from webapp.models import EmailLinkPurpose, PasscodeChallenge, PasscodePurpose, Role, UserSession
 
 SUBJECT = "user:test"
 REG = PasscodePurpose.REGISTER
@@ -162,11 +165,18 @@ def test_the_last_five_passwords_cannot_be_reused(app_ctx):
     assert not c.password_reused(user, "Brand#New77", 5)
 
 
-def test_changing_the_password_ends_other_sessions(app_ctx):
+def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app_ctx):
     user = _user()
-    token = user.session_token
-    c.change_password(user, "Second#Pass2026", 5)
-    assert user.session_token != token
+    db.session.flush()
+    other = sessions.start(user, remote_addr="10.0.0.9", user_agent="Other browser")
+    this = sessions.start(user, remote_addr="10.0.0.8", user_agent="This browser")
+    db.session.commit()
+    c.change_password(user, "Second#Pass2026", 5)  # user.session_secret is this session's
+    db.session.commit()
+    left = [s.user_agent for s in db.session.scalars(select(UserSession))]
+    assert left == ["This browser"]
+    assert sessions.load(other, idle_minutes=15, max_hours=12).user is None
+    assert sessions.load(this, idle_minutes=15, max_hours=12).user is user
 
 
 def test_rotation_after_sixty_days(app_ctx):

@@ -1,7 +1,7 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
 from webapp.models.accounts import (EmailLink, EmailLinkPurpose, PasscodeChallenge, PasscodePurpose,
-                                    PasswordHistory, RateLimitHit, Registration, RegistrationStep,
-                                    SecurityAnswer)
+                                    PasswordHistory, RateLimitHit, RecoveryGrant, Registration,
+                                    RegistrationStep, SecurityAnswer, SignInThrottle, UserSession)
 from webapp.models.audit import AuditEvent
 from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import Claim, ClaimStatus, Member
@@ -23,6 +23,7 @@ __all__ = [
     "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",
     "ThreadRead", "ThreadStatus",
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
-    "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
+    "RateLimitHit", "RecoveryGrant", "Registration", "RegistrationStep", "SecurityAnswer",
+    "SignInThrottle", "UserSession",
     "SearchPending",
 ]

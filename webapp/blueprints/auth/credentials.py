@@ -22,7 +22,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
-from webapp.blueprints.auth.services import set_password, sign_out_everywhere
+from webapp.blueprints.account import sessions
+from webapp.blueprints.auth.services import set_password
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import (EmailLink, EmailLinkPurpose, PasscodeChallenge, PasscodePurpose,
@@ -298,7 +299,7 @@ def change_password(user: User, password: str, history: int, *, sign_out_others:
     if old_ids:
         db.session.execute(delete(PasswordHistory).where(PasswordHistory.id.in_(old_ids)))
     if sign_out_others:
-        sign_out_everywhere(user)
+        sessions.end_others(user, user.session_secret)  # the user's own current session stays
 
 
 def password_expired(user: User, max_age_days: int, now: datetime | None = None) -> bool:

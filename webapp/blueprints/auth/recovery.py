@@ -1,6 +1,6 @@
 """Password expiry (rotation) and Forgot password. Routes on the auth blueprint."""
 from flask import current_app, flash, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from webapp import audit, ratelimit
 from webapp.blueprints.auth import bp
@@ -63,7 +63,6 @@ def password_expired():
     if form.validate_on_submit() and save_new_password(form, user):
         audit.record_request("password.changed_after_expiry", "user", user.id)
         db.session.commit()
-        login_user(user)  # this session carries the new session token
         flash("Your password has been updated.", "success")
         return redirect_to(url_for("main.home"))
     return render_page("registration/password.html", "form", form=form, status=422 if form.errors else 200,

@@ -1,9 +1,10 @@
 import time
 
 from flask import abort, current_app, flash, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from webapp import audit
+from webapp.blueprints.account import sessions
 from webapp.blueprints.auth.credentials import (PasscodeLocked, check_passcode, passcode_message,
                                                 password_rules, set_security_answers)
 from webapp.blueprints.auth.recovery import save_new_password
@@ -34,7 +35,22 @@ def _user():
 
 @bp.route("")
 def my_profile():
-    return render_page("profile/profile.html", user=_user(), profile_tab="profile")
+    user = _user()
+    config = current_app.config
+    listed = sessions.active_sessions(user, user.session_secret, idle_minutes=config["SESSION_IDLE_MINUTES"],
+                                      max_hours=config["SESSION_MAX_HOURS"])
+    return render_page("profile/profile.html", user=user, profile_tab="profile", active_sessions=listed)
+
+
+@bp.route("/sessions/sign-out-others", methods=["POST"])
+def sign_out_other_sessions():
+    user = _user()
+    ended = sessions.end_others(user, user.session_secret)
+    audit.record_request("sessions.signed_out_others", "user", user.id)
+    db.session.commit()
+    flash(f"Signed out {ended} other session{'' if ended == 1 else 's'}." if ended
+          else "There were no other sessions.", "success")
+    return redirect_to(url_for("profile.my_profile"))
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -108,7 +124,6 @@ def change_password():
         audit.record_request("password.changed", "user", user.id)
         db.session.commit()
         session.pop("verified_password", None)
-        login_user(user)  # this session stays; every other session of the user has ended
         flash("Your password has been updated. Your other sessions have been signed out.", "success")
         return redirect_to(url_for("profile.my_profile"))
     return render_page("registration/password.html", "form", form=form, status=422 if form.errors else 200,
