@@ -6,10 +6,11 @@ import secrets
 from sqlalchemy import func, select
 
 from webapp.blueprints.account import sessions
+from webapp.blueprints.account.passwords import set_password
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Role, User, UserStatus
-from webapp.passwords import hash_password, verify_password
+from webapp.passwords import verify_password
 
 USER_CODE_PREFIX = "ZCS"
 
@@ -44,11 +45,6 @@ def create_user(*, email: str, first_name: str, last_name: str, role: Role,
         set_password(user, password)
     db.session.add(user)
     return user
-
-
-def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow_naive()
 
 
 def find_user_by_login(login: str) -> User | None:
