@@ -4,16 +4,20 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, flash, g, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_settings
 from webapp.blueprints.account import sessions
 from webapp.extensions import compress, csrf, db, login_manager, mail, migrate
+from webapp.security import BoundedIntegerConverter, install_form_guards, same_origin_request
 
 log = logging.getLogger("webapp")
 
@@ -35,6 +39,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings())
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
+    install_form_guards()
+    if app.config.get("TRUSTED_PROXY_COUNT", 0) > 0:
+        # Behind N reverse proxies: the client address (per-address limits, audit) and scheme come
+        # from their X-Forwarded-* headers. With 0, those headers are ignored (they can be forged).
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     register_logging(app)
     register_extensions(app)
@@ -148,11 +159,41 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        # Keep what was typed: offer to send the same fields again with a fresh token.
-        kept = [(name, value) for name, value in request.form.items(multi=True)
-                if name != "csrf_token" and "password" not in name.lower()]
-        return render_page("errors/csrf.html", status=400, kept_fields=kept,
-                           had_files=bool(request.files), retry_url=request.full_path.rstrip("?"))
+        """A form sent without a valid token. From this site's own pages (Origin, or else Referer,
+        is exactly our origin) the form is shown again with what was typed, to check and send;
+        nothing is sent on the person's behalf. From anywhere else: the plain page, nothing kept."""
+        rule = request.url_rule
+        if same_origin_request() and rule is not None and "GET" in (rule.methods or ()):
+            kept = MultiDict((name, value) for name, value in request.form.items(multi=True)
+                             if name != "csrf_token" and "password" not in name.lower())
+            had_files = bool(request.files)
+            g.csrf_kept_form = kept
+            request.method = "GET"  # re-render the page as shown before sending: nothing is acted on
+            flash("Your form expired before it was sent, so nothing was saved. We kept what you typed"
+                  + (" (choose the files again)" if had_files else "") + ": check it and send it again.",
+                  "warning")
+            try:
+                response = app.preprocess_request()
+                response = app.make_response(response if response is not None else app.dispatch_request())
+            except Exception:  # noqa: BLE001 - any trouble: the plain page below
+                db.session.rollback()
+                response = None
+            if response is not None and response.status_code == 200:
+                response.status_code = 400
+                return response
+            session.pop("_flashes", None)
+        return render_page("errors/csrf.html", status=400)
+
+    @app.errorhandler(OverflowError)
+    def number_out_of_range(error):
+        # A number too large for the database (an id of 20 digits in a form or query string).
+        db.session.rollback()
+        return render_error(404)
+
+    @app.errorhandler(DataError)
+    def value_out_of_range(error):
+        db.session.rollback()
+        return render_error(400, description="A value in the request is too long or out of range.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
