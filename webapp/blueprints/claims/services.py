@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
-from webapp.models import Claim, ClaimStatus, Member, Provider, Role, User
+from webapp.models import Claim, ClaimStatus, Member, Provider, User
 from webapp.blueprints.providers.services import active_providers
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
@@ -186,14 +186,14 @@ def user_tax_ids(user: User) -> set[str]:
 
 def _visible_claims(user: User):
     query = select(Claim)
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.is_agent:
         return query
     return query.where(Claim.tax_id.in_(user_tax_ids(user)))
 
 
 def _visible_members(user: User):
     query = select(Member)
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.is_agent:
         return query
     tax_ids = user_tax_ids(user)
     # Assigned to a provider of the organization: any provider sharing one of the user's Tax IDs.

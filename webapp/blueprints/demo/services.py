@@ -43,6 +43,8 @@ DEMO_PEOPLE = [
     ("staff@harbor.example", "Tom", "Nguyen", Role.STAFF, "1555555550", "Front Desk Coordinator"),
     ("agent@plan.example", "Alex", "Morgan", Role.AGENT, ("provider-customer-service", "claims-inquiry"), None),
     ("appeals@plan.example", "Jordan", "Blake", Role.AGENT, ("grievance-and-appeals",), None),
+    ("supervisor@plan.example", "Riley", "Chen", Role.SUPERVISOR, (), None),  # reads every queue
+    ("admin@plan.example", "Casey", "Adams", Role.ADMIN, (), None),
 ]
 
 
@@ -74,10 +76,10 @@ def seed_demo(password: str) -> list[DemoLogin]:
     for email, first, last, role, works_for, position in DEMO_PEOPLE:
         user = _ensure_user(email, first, last, role, password, position)
         db.session.flush()
-        if role in (Role.AGENT, Role.ADMIN):
+        if role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN):
             for slug in works_for:
                 assign_agent(user, queues[slug])
-            label = ", ".join(queues[slug].name for slug in works_for)
+            label = ", ".join(queues[slug].name for slug in works_for) or "All queues"
         else:
             provider = providers_by_npi[works_for]
             grant_access(user, provider)
