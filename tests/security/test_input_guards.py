@@ -5,8 +5,6 @@ import io
 
 import pytest
 
-from tests.conftest import sign_in
-
 HUGE = "9223372036854775808"  # 2**63
 
 
