@@ -93,6 +93,9 @@ def load_settings(env: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": (upload_mb * files_per_upload + 1) * 1024 * 1024,
         # Follow-ups on a closed message within this many days reopen it; later ones start a new one.
         "MESSAGE_REOPEN_DAYS": _env_int(env, "MESSAGE_REOPEN_DAYS", 14),
+        # Referrals: approved ones are valid this many days; providers farther than this are marked far away.
+        "REFERRAL_VALID_DAYS": _env_int(env, "REFERRAL_VALID_DAYS", 180),
+        "REFERRAL_FAR_MILES": _env_int(env, "REFERRAL_FAR_MILES", 30),
         "SESSION_IDLE_MINUTES": _env_int(env, "SESSION_IDLE_MINUTES", 15),
         "SESSION_MAX_HOURS": _env_int(env, "SESSION_MAX_HOURS", 12),  # absolute session lifetime
         # Sign-in throttles: failed sign-ins per client address per hour (all accounts together).

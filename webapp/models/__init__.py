@@ -12,6 +12,8 @@ from webapp.models.messages import (
     ThreadStatus,
 )
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
+from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
+                                     ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchPending
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
@@ -26,4 +28,6 @@ __all__ = [
     "RateLimitHit", "RecoveryGrant", "Registration", "RegistrationStep", "SecurityAnswer",
     "SignInThrottle", "UserSession",
     "SearchPending",
+    "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
+    "ServiceDecision",
 ]

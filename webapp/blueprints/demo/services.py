@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
-from webapp.blueprints.queues.services import assign_agent, ensure_standard_queues
+from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
+from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
+from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User
 
@@ -45,6 +48,7 @@ DEMO_PEOPLE = [
     ("appeals@plan.example", "Jordan", "Blake", Role.AGENT, ("grievance-and-appeals",), None),
     ("supervisor@plan.example", "Riley", "Chen", Role.SUPERVISOR, (), None),  # reads every queue
     ("admin@plan.example", "Casey", "Adams", Role.ADMIN, (), None),
+    ("um@plan.example", "Sam", "Patel", Role.AGENT, (UM_QUEUE[0],), None),
 ]
 
 
@@ -66,6 +70,7 @@ def _ensure_user(email: str, first: str, last: str, role: Role, password: str, p
 def seed_demo(password: str) -> list[DemoLogin]:
     """Create (or keep) the demo organizations, users and queues; return the demo logins."""
     queues = ensure_standard_queues()
+    queues[UM_QUEUE[0]] = ensure_queue(*UM_QUEUE)
     sunrise = _ensure_provider(SUNRISE)
     _ensure_provider(MARIA_LOPEZ, group=sunrise)
     harbor = _ensure_provider(HARBOR)
@@ -91,4 +96,6 @@ def seed_demo(password: str) -> list[DemoLogin]:
     db.session.commit()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
+    seed_demo_referrals(utcnow_naive().date(), current_app.config.get("REFERRAL_VALID_DAYS", 180))
+    db.session.commit()
     return logins

@@ -104,6 +104,8 @@ def _prefill(form: NewMessageForm) -> None:
     if request.args.get("category"):
         form.category.data = request.args["category"]
         form.subcategory.data = request.args.get("subcategory", "")
+    if request.args.get("provider", type=int):  # Provider Profile's Ask a Question
+        form.provider.data = request.args.get("provider", type=int)
 
 
 def _provider_for(form: NewMessageForm, providers, claim):

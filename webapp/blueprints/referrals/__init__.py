@@ -1,0 +1,7 @@
+"""Referrals: search and detail, Submit a Referral (six sections, saved as a draft on the server),
+and the Utilization Management queue where agents decide each service."""
+from flask import Blueprint
+
+bp = Blueprint("referrals", __name__)
+
+from webapp.blueprints.referrals import routes  # noqa: E402,F401
