@@ -48,7 +48,7 @@ DEMO_PEOPLE = [
     ("appeals@plan.example", "Jordan", "Blake", Role.AGENT, ("grievance-and-appeals",), None),
     ("supervisor@plan.example", "Riley", "Chen", Role.SUPERVISOR, (), None),  # reads every queue
     ("admin@plan.example", "Casey", "Adams", Role.ADMIN, (), None),
-    ("um@plan.example", "Sam", "Patel", Role.AGENT, (UM_QUEUE[0],), None),
+    ("um@plan.example", "Dana", "Patel", Role.AGENT, (UM_QUEUE[0],), None),
 ]
 
 
