@@ -96,6 +96,8 @@ def load_settings(env: dict | None = None) -> dict:
         # Referrals: approved ones are valid this many days; providers farther than this are marked far away.
         "REFERRAL_VALID_DAYS": _env_int(env, "REFERRAL_VALID_DAYS", 180),
         "REFERRAL_FAR_MILES": _env_int(env, "REFERRAL_FAR_MILES", 30),
+        "TRAINING_VALID_DAYS": _env_int(env, "TRAINING_VALID_DAYS", 365),
+        "TRAINING_REQUIRED": _env_bool(env, "TRAINING_REQUIRED", True),
         "SESSION_IDLE_MINUTES": _env_int(env, "SESSION_IDLE_MINUTES", 15),
         "SESSION_MAX_HOURS": _env_int(env, "SESSION_MAX_HOURS", 12),  # absolute session lifetime
         # Sign-in throttles: failed sign-ins per client address per hour (all accounts together).

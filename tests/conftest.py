@@ -27,6 +27,8 @@ def make_config(root: Path, database: Path, **overrides) -> dict:
         "MAIL_SERVER": "",
         "WTF_CSRF_ENABLED": False,
         "DEMO_PASSWORD": DEMO_PASSWORD,
+        # Users made by tests have taken no training; tests/training turns the gate on.
+        "TRAINING_REQUIRED": False,
     }
     config.update(overrides)
     return config

@@ -122,6 +122,15 @@ MATRIX = {
     ("search.results", "POST"):                       "L O O O O O O O O",
     ("search.suggest", "POST"):                       "L O O O O O O O O",
     ("search.similar", "POST"):                       "L O O O O O O O O",
+    # --- annual training: provider users take their role's module; the LOA sees the office; admin edits
+    ("training.overview", "GET"):                     "L O O O O N N N N",
+    ("training.page", "GET"):                         "L O O O O N N N N",
+    ("training.quiz", "GET"):                         "L O O O O N N N N",
+    ("training.quiz", "POST"):                        "L O O O O N N N N",
+    ("training.office", "GET"):                       "L N O N O N N N N",
+    ("training.modules", "GET"):                      "L N N N N N N N O",
+    ("training.edit_module", "GET"):                  "L N N N N N N N O",
+    ("training.edit_module", "POST"):                 "L N N N N N N N O",
     ("static", "GET"):                                "O O O O O O O O O",
 }
 

@@ -20,7 +20,7 @@ from webapp.blueprints.demo.services import seed_demo
 from webapp.blueprints.providers.access_requests import request_access
 from webapp.extensions import db
 from webapp.models import (Claim, Member, MessageThread, Provider, ProviderAccess, Queue, ReplyTemplate, Role,
-                           StoredFile, UserStatus)
+                           StoredFile, TrainingModule, UserStatus)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -83,6 +83,8 @@ def build_world(tmp_path, migrated_database) -> World:
                           slug="claims-inquiry", template_id=template.id, purpose="password",
                           token="not-a-real-token", filename="css/site.css")
         world.args["own_access_id"] = own_access.id
+        world.args["page_number"] = 1
+        world.args["module_id"] = db.session.scalar(select(TrainingModule.id).where(TrainingModule.role == Role.STAFF))
         claim_number = claim.claim_number
     for identity in IDENTITIES:
         world.resign_in(identity)
@@ -102,5 +104,6 @@ def build_world(tmp_path, migrated_database) -> World:
         world.args["thread_id"] = thread.id
     world.missing = {"number": "ZZ-0000000", "access_id": 987654321, "claim_id": 987654321,
                      "member_pk": 987654321, "thread_id": 987654321, "template_id": 987654321,
-                     "public_id": "0" * 32, "slug": "no-such-queue"}
+                     "public_id": "0" * 32, "slug": "no-such-queue",
+                     "page_number": 987654321, "module_id": 987654321}
     return world

@@ -15,6 +15,7 @@ from webapp.models.providers import AccessStatus, Provider, ProviderAccess, Prov
 from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
                                      ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchPending
+from webapp.models.training import TrainingAttempt, TrainingModule, TrainingReminder
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "SearchPending",
     "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
     "ServiceDecision",
+    "TrainingAttempt", "TrainingModule", "TrainingReminder",
 ]

@@ -13,6 +13,7 @@ from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
+from webapp.blueprints.training.services import demo_pass
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User
@@ -93,6 +94,9 @@ def seed_demo(password: str) -> list[DemoLogin]:
             label = provider.name
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
     seed_demo_accounts([_ensure_user(*person[:4], password, person[5]) for person in DEMO_PEOPLE])
+    for person in DEMO_PEOPLE:  # every demo user has passed training; staff@sunrise is due in 25 days
+        demo_pass(_ensure_user(*person[:4], password, person[5]), utcnow_naive(),
+                  days_ago=340 if person[0] == "staff@sunrise.example" else 40)
     db.session.commit()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
