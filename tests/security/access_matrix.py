@@ -131,6 +131,12 @@ MATRIX = {
     ("training.modules", "GET"):                      "L N N N N N N N O",
     ("training.edit_module", "GET"):                  "L N N N N N N N O",
     ("training.edit_module", "POST"):                 "L N N N N N N N O",
+    # --- running an office: the Local Office Administrator of the user's provider only --------------
+    ("office.users", "GET"):                          "L N O N O N N N N",
+    ("office.withdraw", "POST"):                      "L N O N N N N N N",
+    ("office.disable", "POST"):                       "L N O N N N N N N",
+    ("office.enable", "POST"):                        "L N O N N N N N N",
+    ("office.resend_invitation", "POST"):             "L N O N N N N N N",
     ("static", "GET"):                                "O O O O O O O O O",
 }
 

@@ -84,6 +84,10 @@ def build_world(tmp_path, migrated_database) -> World:
                           token="not-a-real-token", filename="css/site.css")
         world.args["own_access_id"] = own_access.id
         world.args["page_number"] = 1
+        # The office's own administrator: acting on themselves is refused with a notice (nothing changes).
+        loa = find_user_by_login("loa@sunrise.example")
+        world.args["user_id"] = loa.id
+        world.args["loa_access_id"] = db.session.scalar(select(ProviderAccess.id).where(ProviderAccess.user_id == loa.id))
         world.args["module_id"] = db.session.scalar(select(TrainingModule.id).where(TrainingModule.role == Role.STAFF))
         claim_number = claim.claim_number
     for identity in IDENTITIES:
@@ -105,5 +109,5 @@ def build_world(tmp_path, migrated_database) -> World:
     world.missing = {"number": "ZZ-0000000", "access_id": 987654321, "claim_id": 987654321,
                      "member_pk": 987654321, "thread_id": 987654321, "template_id": 987654321,
                      "public_id": "0" * 32, "slug": "no-such-queue",
-                     "page_number": 987654321, "module_id": 987654321}
+                     "page_number": 987654321, "module_id": 987654321, "user_id": 987654321}
     return world

@@ -25,6 +25,7 @@ class AccessStatus(str, enum.Enum):
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # by the office's administrator, after it was active
 
     @property
     def label(self) -> str:
