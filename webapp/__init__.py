@@ -113,12 +113,12 @@ def _project_path(name: str):
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
         attachments, auth, cases, claims, demo, main, messages, practice, profile, referrals, registration,
-        search, support, training, office,
+        search, support, training, office, terms,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
                       claims.bp, messages.bp, search.bp, demo.bp, referrals.bp, support.bp, practice.bp,
-                      training.bp, office.bp):
+                      training.bp, office.bp, terms.bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,4 @@
-"""office access: annual training modules, attempts and reminders
+"""office access: annual training modules, attempts and reminders; the terms version each user accepted
 
 Revision ID: 0013_office_access
 Revises: 0011_referrals
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('terms_version', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('terms_accepted_at', sa.DateTime(), nullable=True))
     
     op.create_table('training_module',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -57,6 +60,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('terms_accepted_at')
+        batch_op.drop_column('terms_version')
     
     op.drop_table('training_reminder')
     with op.batch_alter_table('training_attempt', schema=None) as batch_op:

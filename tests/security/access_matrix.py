@@ -137,6 +137,8 @@ MATRIX = {
     ("office.disable", "POST"):                       "L N O N N N N N N",
     ("office.enable", "POST"):                        "L N O N N N N N N",
     ("office.resend_invitation", "POST"):             "L N O N N N N N N",
+    ("terms.accept", "GET"):                          "L O O O O O O O O",  # nothing to accept: home
+    ("terms.accept", "POST"):                         "L O O O O O O O O",
     ("static", "GET"):                                "O O O O O O O O O",
 }
 

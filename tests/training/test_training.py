@@ -40,6 +40,7 @@ def gated(app_config, tmp_path):
 def _new_staff(app, email="newbie@sunrise.example", role=Role.STAFF) -> int:
     with app.app_context():
         user = create_user(email=email, first_name="Nina", last_name="Newman", role=role, password=DEMO_PASSWORD)
+        user.terms_version = app.config["TERMS_VERSION"]
         db.session.flush()
         grant_access(user, provider_by_npi(SUNRISE_NPI))
         db.session.commit()

@@ -75,6 +75,9 @@ class User(UserMixin, db.Model):
     office_address: Mapped[str | None] = mapped_column(String(300))  # the provider's full address
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_sign_in_at: Mapped[datetime | None]
+    # The Terms and Conditions version last accepted; a different TERMS_VERSION asks again at sign-in.
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None]
 
     queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents")
 

@@ -95,8 +95,10 @@ def seed_demo(password: str) -> list[DemoLogin]:
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
     seed_demo_accounts([_ensure_user(*person[:4], password, person[5]) for person in DEMO_PEOPLE])
     for person in DEMO_PEOPLE:  # every demo user has passed training; staff@sunrise is due in 25 days
-        demo_pass(_ensure_user(*person[:4], password, person[5]), utcnow_naive(),
-                  days_ago=340 if person[0] == "staff@sunrise.example" else 40)
+        user = _ensure_user(*person[:4], password, person[5])
+        demo_pass(user, utcnow_naive(), days_ago=340 if person[0] == "staff@sunrise.example" else 40)
+        if user.terms_version is None:  # accepted the terms in force when seeded
+            user.terms_version, user.terms_accepted_at = current_app.config["TERMS_VERSION"], utcnow_naive()
     db.session.commit()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies

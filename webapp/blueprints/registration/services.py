@@ -150,6 +150,7 @@ def submit_registration(registration: Registration) -> ProviderAccess:
                        last_name=registration.last_name, role=Role.STAFF, status=UserStatus.PENDING,
                        position=registration.position, mobile_phone=registration.mobile_phone,
                        office_address=registration.office_address)
+    user.terms_version, user.terms_accepted_at = registration.terms_version, registration.terms_accepted_at
     db.session.flush()
     access = request_access(user, registration.provider, on_behalf=registration.on_behalf)
     registration.user = user

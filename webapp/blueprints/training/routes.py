@@ -10,7 +10,7 @@ from webapp.models import Role, TrainingModule
 
 # What a user whose training is due may still open: the training, My Profile, Sign Out, Help.
 OPEN_WHILE_DUE = {"training.overview", "training.page", "training.quiz", "static"}
-OPEN_BLUEPRINTS_WHILE_DUE = {"auth", "profile", "support"}
+OPEN_BLUEPRINTS_WHILE_DUE = {"auth", "profile", "support", "terms"}  # terms: its own gate comes first
 
 
 def _valid_days() -> int:
