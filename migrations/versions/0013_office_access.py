@@ -1,4 +1,4 @@
-"""office access: annual training modules, attempts and reminders; the terms version each user accepted
+"""office access: annual training modules, attempts and reminders; the terms version each user accepted; Provider Services' notes
 
 Revision ID: 0013_office_access
 Revises: 0011_referrals
@@ -20,6 +20,8 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('terms_version', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('terms_accepted_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('provider_access', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('staff_note', sa.String(length=500), nullable=True))
     
     op.create_table('training_module',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -60,6 +62,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('provider_access', schema=None) as batch_op:
+        batch_op.drop_column('staff_note')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('terms_accepted_at')
         batch_op.drop_column('terms_version')

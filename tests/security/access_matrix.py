@@ -137,6 +137,10 @@ MATRIX = {
     ("office.disable", "POST"):                       "L N O N N N N N N",
     ("office.enable", "POST"):                        "L N O N N N N N N",
     ("office.resend_invitation", "POST"):             "L N O N N N N N N",
+    # Provider Services: requests with no administrator and no email; "agent" holds that queue too
+    ("office.provider_services", "GET"):              "L N N N N O N O O",
+    ("office.provider_services_request", "GET"):      "L N N N N O N O O",
+    ("office.provider_services_request", "POST"):     "L N N N N O N F O",
     ("terms.accept", "GET"):                          "L O O O O O O O O",  # nothing to accept: home
     ("terms.accept", "POST"):                         "L O O O O O O O O",
     ("static", "GET"):                                "O O O O O O O O O",

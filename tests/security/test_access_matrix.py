@@ -22,7 +22,8 @@ def _fresh_template(world) -> dict:
 
 FRESH_ARGS = {"messages.delete_template": _fresh_template}
 ARG_OVERRIDES = {"profile.make_default": {"access_id": "own_access_id"},
-                 "office.withdraw": {"access_id": "loa_access_id"}}
+                 "office.withdraw": {"access_id": "loa_access_id"},
+                 "office.provider_services_request": {"access_id": "provider_services_access_id"}}
 
 
 def outcome(response) -> str:

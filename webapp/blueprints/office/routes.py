@@ -1,9 +1,10 @@
-from flask import abort, current_app, flash, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.blueprints.account.flow import send_mail_now
 from webapp.blueprints.office import bp, services
+from webapp.blueprints.office.forms import PhoneCheckForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import Role, UserStatus
@@ -11,8 +12,13 @@ from webapp.models import Role, UserStatus
 
 @bp.before_request
 @login_required
-def administrators_only():
-    if current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+def signed_in_only():
+    """The Users pages are the Local Office Administrator's; Provider Services is its queue's agents'."""
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("office.provider_services"):
+        if not services.holds_provider_services(current_user):
+            abort(404)
+    elif current_user.role is not Role.LOCAL_OFFICE_ADMIN:
         abort(404)
     return None
 
@@ -90,3 +96,28 @@ def resend_invitation(user_id):
     if send_mail_now(user.email):
         flash(f"A new invitation was sent to {user.email}.", "success")
     return _back()
+
+
+@bp.route("/provider-services")
+def provider_services():
+    return render_page("office/provider_services.html", requests=services.provider_services_requests())
+
+
+@bp.route("/provider-services/<int:access_id>", methods=["GET", "POST"])
+def provider_services_request(access_id):
+    access = services.provider_services_request(access_id) or abort(404)
+    form = PhoneCheckForm()
+    if request.method == "POST" and current_user.role is Role.SUPERVISOR:
+        abort(403)  # supervisors read every queue; deciding is for the queue's agents
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        services.decide_by_phone(access, agent=current_user, approve=approve, note=form.note.data)
+        audit.record_request("provider_services.approved" if approve else "provider_services.rejected",
+                             "provider_access", access.id)
+        db.session.commit()
+        send_mail_now(access.user.email)
+        flash(f"The request of {access.user.full_name} for {access.provider.name} was "
+              f"{'approved' if approve else 'rejected'}.", "success")
+        return redirect_to(url_for("office.provider_services"))
+    return render_page("office/provider_services_request.html", access=access, form=form,
+                       status=422 if form.errors else 200)

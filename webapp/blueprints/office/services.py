@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from webapp.blueprints.account import sessions
 from webapp.blueprints.account.links import make_link_token, public_url
+from webapp.blueprints.registration.services import decide_access
 from webapp.blueprints.training import services as training
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -96,3 +97,38 @@ def resend_invitation(user: User, provider: Provider) -> None:
                f"{provider.name}'s administrator invited you again to the Provider Portal.\n"
                f"Set up your password and security questions here (the link works once and expires in "
                f"{hours} hours):\n{public_url(f'/credentials/{token}')}")
+
+
+# --- Provider Services: requests nobody else can approve -------------------------------------------
+
+PROVIDER_SERVICES_QUEUE = ("provider-services", "Provider Services")
+
+
+def _no_approver():
+    """Providers with neither an active administrator nor an email on file."""
+    active_admin = select(User.id).where(User.id == Provider.administrator_id,
+                                         User.status == UserStatus.ACTIVE).exists()
+    return (~active_admin) & ((Provider.email.is_(None)) | (Provider.email == ""))
+
+
+def provider_services_requests() -> list[ProviderAccess]:
+    return list(db.session.scalars(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(ProviderAccess.status == AccessStatus.PENDING, _no_approver())
+        .order_by(ProviderAccess.requested_at)))
+
+
+def provider_services_request(access_id: int) -> ProviderAccess | None:
+    return db.session.scalar(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(ProviderAccess.id == access_id, ProviderAccess.status == AccessStatus.PENDING, _no_approver()))
+
+
+def holds_provider_services(user: User) -> bool:
+    return user.reads_all_queues or any(q.slug == PROVIDER_SERVICES_QUEUE[0] for q in user.queues)
+
+
+def decide_by_phone(access: ProviderAccess, *, agent: User, approve: bool, note: str) -> None:
+    """Approve (after a phone check with the provider) or reject; the note stays internal."""
+    decide_access(access, approve=approve, decided_by=agent, reason=None)
+    access.staff_note = note.strip()[:500]
