@@ -25,6 +25,7 @@ class AccessStatus(str, enum.Enum):
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # was active; the office's administrator took it back
 
     @property
     def label(self) -> str:
