@@ -112,11 +112,7 @@ def verify():
         db.session.commit()
         return _go_to_step(registration)
 
-    def failed(_check):
-        audit.record_request("registration.passcode_failed", "registration",
-                             registration.id if registration else None)
-
-    return verify_step(_registration_step(state, registration), PasscodeForm(), verified, failed)
+    return verify_step(_registration_step(state, registration), PasscodeForm(), verified)
 
 
 @bp.route("/register/resend", methods=["POST"])
