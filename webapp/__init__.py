@@ -212,12 +212,21 @@ def register_errorhandlers(app: Flask) -> None:
         return render_error(500, error_id=error_id)
 
 
+def _forms_macro(app: Flask, name: str):
+    def call(*args, **kwargs):
+        return getattr(app.jinja_env.get_template("_forms.html").module, name)(*args, **kwargs)
+    return call
+
+
 def register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
     from webapp.blueprints.attachments.services import human_size
 
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    # The form macros are globals, so a block rendered alone (an htmx fragment) has them too.
+    for macro in ("error_summary", "field"):
+        app.jinja_env.globals[macro] = _forms_macro(app, macro)
     app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from config import load_settings
 from tests.conftest import DEMO_PASSWORD, sign_in
+from webapp import create_app
 from webapp.blueprints.account import throttle
 from webapp.extensions import db
 from webapp.models import AuditEvent, RateLimitHit, SignInThrottle
@@ -76,3 +77,18 @@ def test_twenty_parallel_wrong_attempts_count_twenty(app, demo):
         address = db.session.get(RateLimitHit, "sign-in:addr:127.0.0.1")
         assert row.failures == 20
         assert address is None or address.count <= 20
+
+
+def test_behind_a_trusted_proxy_the_address_limit_sees_the_real_client(app_config, demo):
+    proxied = create_app({**app_config, "TRUSTED_PROXY_COUNT": 1})
+    direct = create_app(app_config)
+    for app, expected in ((proxied, "203.0.113.7"), (direct, "127.0.0.1")):
+        app.test_client().post("/sign-in", data={"login": "x@example.com", "password": "wrong"},
+                               headers={"X-Forwarded-For": "203.0.113.7"})
+        with app.app_context():
+            keys = [row.key for row in db.session.scalars(select(RateLimitHit))]
+            events = [e.remote_addr for e in db.session.scalars(select(AuditEvent))]
+            db.session.query(RateLimitHit).delete()
+            db.session.query(AuditEvent).delete()
+            db.session.commit()
+        assert keys == [f"sign-in:addr:{expected}"] and events == [expected]

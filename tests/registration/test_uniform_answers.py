@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.accounts_helpers import DETAILS
 from webapp.blueprints.account.passcodes import PasscodeResult, check_passcode, issue_passcode, user_subject
 from webapp.extensions import db
-from webapp.models import PasscodeChallenge, PasscodePurpose, User
+from webapp.models import AuditEvent, PasscodeChallenge, PasscodePurpose, User
 
 
 def _tries_left(response) -> str:
@@ -26,6 +26,10 @@ def test_two_fresh_sessions_count_alike_for_registered_and_new_addresses(app, de
             seen.append(_tries_left(fresh.post("/register/verify", data={"passcode": "000000"})))
         answers[email] = seen
     assert answers["staff@sunrise.example"] == answers["new.person@example.com"] == ["4", "3"]
+    with app.app_context():
+        audited = [(e.action, e.object_id) for e in db.session.scalars(select(AuditEvent))
+                   if e.action.startswith("passcode.")]
+    assert audited == [("passcode.wrong", "register")] * 4
 
 
 def test_twenty_parallel_wrong_codes_count_twenty_and_only_four_say_tries_left(app, demo):

@@ -58,6 +58,7 @@ MATRIX = {
     ("registration.access_requests", "GET"):          "L N O N O N N N N",
     ("registration.access_request", "GET"):           "L N O N N N N N N",
     ("registration.access_request", "POST"):          "L N O N N N N N N",
+    ("registration.withdraw_access", "POST"):         "L N O N N N N N N",  # a fresh active access each cell
     # --- home, profile (each user's own) -------------------------------------------------------------
     ("main.home", "GET"):                             "L O O O O O O O O",
     ("profile.my_profile", "GET"):                    "L O O O O O O O O",

@@ -4,9 +4,10 @@ from tests.security.world import build_world
 from webapp.extensions import db
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(tmp_path_factory, migrated_database):
-    """Built once per module: the demo plus an owned record of every kind, a client per identity."""
+    """Built once (the matrix and the fuzz tests share it): the demo plus an owned record of every
+    kind, a client per identity."""
     world = build_world(tmp_path_factory.mktemp("world"), migrated_database)
     yield world
     with world.app.app_context():

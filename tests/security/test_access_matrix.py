@@ -1,13 +1,17 @@
 """Checks every cell of the access matrix (tests/security/access_matrix.py) against the app."""
 from __future__ import annotations
 
+import itertools
+
 from flask import url_for
 from sqlalchemy import select
 
 from tests.security.access_matrix import MATRIX, SAMPLE_FORMS
 from tests.security.world import IDENTITIES
+from webapp.blueprints.auth.services import create_user
+from webapp.blueprints.providers.services import grant_access
 from webapp.extensions import db
-from webapp.models import Queue, ReplyTemplate
+from webapp.models import Provider, Queue, ReplyTemplate, Role
 
 
 def _fresh_template(world) -> dict:
@@ -20,7 +24,20 @@ def _fresh_template(world) -> dict:
         return {"template_id": template.id}
 
 
-FRESH_ARGS = {"messages.delete_template": _fresh_template}
+def _fresh_office_user(world) -> dict:
+    """withdraw_access takes an access back: each cell gets a new active one at Sunrise."""
+    with world.app.app_context():
+        sunrise = db.session.scalar(select(Provider).where(Provider.npi == "1234567893"))
+        user = create_user(email=f"office{next(_numbers)}@sunrise.example", first_name="Olu", last_name="Office",
+                           role=Role.STAFF, password=None)
+        db.session.flush()
+        access = grant_access(user, sunrise)
+        db.session.commit()
+        return {"access_id": access.id}
+
+
+_numbers = itertools.count(1)
+FRESH_ARGS = {"messages.delete_template": _fresh_template, "registration.withdraw_access": _fresh_office_user}
 ARG_OVERRIDES = {"profile.make_default": {"access_id": "own_access_id"},
                  "office.withdraw": {"access_id": "loa_access_id"},
                  "office.provider_services_request": {"access_id": "provider_services_access_id"}}

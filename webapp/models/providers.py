@@ -25,7 +25,7 @@ class AccessStatus(str, enum.Enum):
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"  # by the office's administrator, after it was active
+    WITHDRAWN = "withdrawn"  # was active; the office's administrator took it back
 
     @property
     def label(self) -> str:

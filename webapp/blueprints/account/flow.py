@@ -9,9 +9,9 @@ from typing import Callable
 from flask import current_app, flash, request
 from flask_wtf import FlaskForm
 
-from webapp import ratelimit
+from webapp import audit, ratelimit
 from webapp.blueprints.account import passcodes
-from webapp.blueprints.account.passcodes import PasscodeCheck, PasscodeLocked
+from webapp.blueprints.account.passcodes import PasscodeLocked
 from webapp.blueprints.account.passwords import change_password, password_problems, password_reused
 from webapp.blueprints.auth.services import normalize_email
 from webapp.extensions import db
@@ -76,14 +76,14 @@ def verify_page(step: PasscodeStep, form: FlaskForm, *, problem: str | None = No
                        email=step.email, resend_url=step.resend_url, action=step.action, button=step.button)
 
 
-def verify_step(step: PasscodeStep, form: FlaskForm, on_success: Callable[[], object],
-                on_failure: Callable[[PasscodeCheck], None] | None = None):
+def verify_step(step: PasscodeStep, form: FlaskForm, on_success: Callable[[], object]):
     """GET shows the code field; POST checks the code (counted atomically, committed) and calls
-    `on_success()` for a right one, else shows why next to the field."""
+    `on_success()` for a right one, else shows why next to the field. Failures and locks are
+    audited (by purpose; no subject, so nothing tells real from decoy)."""
     if form.validate_on_submit():
         check = passcodes.check_passcode(step.purpose, step.subject, form.passcode.data)
-        if on_failure is not None and not check.ok:
-            on_failure(check)
+        if not check.ok:
+            audit.record_request(f"passcode.{check.result.value}", "passcode", step.purpose.value)
         db.session.commit()
         if check.ok:
             return on_success()

@@ -112,11 +112,7 @@ def verify():
         db.session.commit()
         return _go_to_step(registration)
 
-    def failed(_check):
-        audit.record_request("registration.passcode_failed", "registration",
-                             registration.id if registration else None)
-
-    return verify_step(_registration_step(state, registration), PasscodeForm(), verified, failed)
+    return verify_step(_registration_step(state, registration), PasscodeForm(), verified)
 
 
 @bp.route("/register/resend", methods=["POST"])
@@ -240,7 +236,23 @@ def _require_admin():
 @login_required
 def access_requests():
     _require_admin()
-    return render_page("registration/access_requests.html", requests=services.pending_requests_for(current_user))
+    return render_page("registration/access_requests.html", requests=services.pending_requests_for(current_user),
+                       office_users=services.office_users_for(current_user))
+
+
+@bp.route("/access-requests/<int:access_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_access(access_id):
+    _require_admin()
+    access = next((a for a in services.office_users_for(current_user) if a.id == access_id), None)
+    if access is None:
+        abort(404)
+    services.withdraw_access(access, by=current_user)
+    audit.record_request("access.withdrawn", "provider_access", access.id)
+    db.session.commit()
+    flash(f"The access of {access.user.full_name} to {access.provider.name} was withdrawn; "
+          "their sessions have ended.", "success")
+    return redirect_to(url_for("registration.access_requests"))
 
 
 @bp.route("/access-requests/<int:access_id>", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from webapp.blueprints.account import sessions
 from webapp.blueprints.account.links import make_link_token, public_url, use_link
 from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcodes, issue_passcode,
                                                  passcode_mail_body, send_user_passcode, user_subject)
@@ -176,6 +177,27 @@ def pending_request_count(admin: User) -> int:
         select(func.count(ProviderAccess.id)).join(Provider, Provider.id == ProviderAccess.provider_id)
         .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.PENDING,
                ProviderAccess.user_id != admin.id)) or 0
+
+
+def office_users_for(admin: User) -> list[ProviderAccess]:
+    """Active accesses of other users to the providers `admin` administers."""
+    return list(db.session.scalars(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.ACTIVE,
+               ProviderAccess.user_id != admin.id)
+        .order_by(ProviderAccess.decided_at)))
+
+
+def withdraw_access(access: ProviderAccess, *, by: User) -> None:
+    """Take an active access back; the user's sessions end at once (they sign in again, seeing
+    only what is still theirs)."""
+    if access.status is not AccessStatus.ACTIVE:
+        raise ValueError("only an active access can be withdrawn")
+    access.status = AccessStatus.WITHDRAWN
+    access.is_default = False
+    access.decided_at = utcnow_naive()
+    access.decided_by = by
+    sessions.end_all(access.user)
 
 
 def request_for_admin(admin: User, access_id: int) -> ProviderAccess | None:
