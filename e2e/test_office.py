@@ -35,3 +35,31 @@ def test_administrator_withdraws_a_user_whose_open_session_then_ends(page, brows
     page.get_by_role("link", name="Claims").click()
     expect(page.get_by_role("heading", name="Sign in to ProviderDesk")).to_be_visible()
     expect(page.get_by_role("button", name="Sign Out")).to_have_count(0)
+
+
+def test_with_javascript_off_provider_services_approves_after_a_phone_check(no_js_page):
+    page = no_js_page
+    sign_in(page, "agent@plan.example")
+    page.get_by_role("link", name="Provider Services").click()
+    expect(page.get_by_role("heading", name="Provider Services")).to_be_visible()
+    page.get_by_role("link", name="Lee Park").click()
+    expect(page.get_by_role("heading", name="Access request of Lee Park")).to_be_visible()
+    expect(page.get_by_text("(203) 555-0177")).to_be_visible()
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("Write a note")
+    page.get_by_label("Approve").check()
+    page.get_by_label("Note").fill("Called (203) 555-0177; the office manager confirmed Lee works there.")
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("The request of Lee Park for Lakeside Family Practice was approved.")).to_be_visible()
+    expect(page.get_by_text("No access requests are waiting.")).to_be_visible()
+
+
+def test_with_javascript_off_the_administrator_sees_users_and_who_is_due(no_js_page):
+    page = no_js_page
+    sign_in(page, "loa@sunrise.example")
+    page.get_by_role("link", name="Users", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text="staff@sunrise.example")).to_contain_text("Due soon")
+    page.get_by_role("link", name="Office training", exact=True).click()
+    expect(page.get_by_role("heading", name="Office training status")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Sam Rivera")).to_contain_text("Due soon")

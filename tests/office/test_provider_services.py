@@ -12,14 +12,14 @@ from webapp.models import AccessStatus, ProviderAccess, User
 
 def _lakeside_request(app) -> int:
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "sam.rivera@lakeside.example"))
+        user = db.session.scalar(select(User).where(User.email == "lee.park@lakeside.example"))
         return db.session.scalar(select(ProviderAccess.id).where(ProviderAccess.user_id == user.id))
 
 
 def test_the_queue_holds_only_requests_nobody_else_can_approve(signed_in, app):
     agent = signed_in("agent@plan.example")
     page = agent.get("/provider-services").get_data(as_text=True)
-    assert "Sam Rivera" in page and "Lakeside Family Practice" in page and "(203) 555-0177" in page
+    assert "Lee Park" in page and "Lakeside Family Practice" in page and "(203) 555-0177" in page
     assert 'href="/provider-services"' in page  # in the agent's navigation
     assert "Ann" not in page  # Sunrise requests go to Sunrise's administrator, not here
 
@@ -33,16 +33,16 @@ def test_an_agent_approves_after_a_phone_check_with_a_note(signed_in, app):
     with app.app_context():
         assert db.session.get(ProviderAccess, access_id).status is AccessStatus.PENDING
 
-    note = "Called (203) 555-0177, spoke to Dr. Wells, confirmed Sam works there."
+    note = "Called (203) 555-0177, spoke to Dr. Wells, confirmed Lee works there."
     done = agent.post(f"/provider-services/{access_id}", data={"decision": "approve", "note": note},
                       follow_redirects=True)
-    assert "The request of Sam Rivera for Lakeside Family Practice was approved." in done.get_data(as_text=True)
+    assert "The request of Lee Park for Lakeside Family Practice was approved." in done.get_data(as_text=True)
     assert "No access requests are waiting." in done.get_data(as_text=True)
     with app.app_context():
         access = db.session.get(ProviderAccess, access_id)
         assert access.status is AccessStatus.ACTIVE and access.staff_note == note
         assert access.decided_by.email == "agent@plan.example"
-    mail = body(last_mail(app, "sam.rivera@lakeside.example"))
+    mail = body(last_mail(app, "lee.park@lakeside.example"))
     assert "/credentials/" in mail and "Dr. Wells" not in mail  # the note stays internal
     assert agent.get(f"/provider-services/{access_id}").status_code == 404  # decided: gone from the queue
 
@@ -50,10 +50,10 @@ def test_an_agent_approves_after_a_phone_check_with_a_note(signed_in, app):
 def test_a_rejection_is_stored_with_its_note(signed_in, app):
     access_id = _lakeside_request(app)
     agent = signed_in("agent@plan.example")
-    agent.post(f"/provider-services/{access_id}", data={"decision": "reject", "note": "Office did not know Sam."})
+    agent.post(f"/provider-services/{access_id}", data={"decision": "reject", "note": "Office did not know Lee."})
     with app.app_context():
         access = db.session.get(ProviderAccess, access_id)
-        assert access.status is AccessStatus.REJECTED and access.staff_note == "Office did not know Sam."
+        assert access.status is AccessStatus.REJECTED and access.staff_note == "Office did not know Lee."
 
 
 def test_only_the_queues_agents_decide(signed_in, app):

@@ -119,8 +119,8 @@ def seed_demo(password: str) -> list[DemoLogin]:
 def _seed_provider_services_request() -> None:
     """One request waiting in Provider Services (idempotent)."""
     lakeside = _ensure_provider(LAKESIDE)
-    if db.session.scalar(select(User.id).where(User.email == "sam.rivera@lakeside.example")) is None:
-        applicant = create_user(email="sam.rivera@lakeside.example", first_name="Sam", last_name="Rivera",
+    if db.session.scalar(select(User.id).where(User.email == "lee.park@lakeside.example")) is None:
+        applicant = create_user(email="lee.park@lakeside.example", first_name="Lee", last_name="Park",
                                 role=Role.STAFF, status=UserStatus.PENDING, position="Office Manager",
                                 mobile_phone="203.555.0188")
         db.session.flush()
