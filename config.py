@@ -148,7 +148,14 @@ def load_settings(env: dict | None = None) -> dict:
         # Referrals: approved ones are valid this many days; providers farther than this are marked far away.
         "REFERRAL_VALID_DAYS": _env_int(env, "REFERRAL_VALID_DAYS", 180),
         "REFERRAL_FAR_MILES": _env_int(env, "REFERRAL_FAR_MILES", 30),
+        "TRAINING_VALID_DAYS": _env_int(env, "TRAINING_VALID_DAYS", 365),
+        "TRAINING_REQUIRED": _env_bool(env, "TRAINING_REQUIRED", True),
         "SESSION_IDLE_MINUTES": _env_int(env, "SESSION_IDLE_MINUTES", 15),
+        "SESSION_MAX_HOURS": _env_int(env, "SESSION_MAX_HOURS", 12),  # absolute session lifetime
+        # Sign-in throttles: failed sign-ins per client address per hour (all accounts together).
+        "SIGN_IN_FAILURES_PER_ADDRESS": _env_int(env, "SIGN_IN_FAILURES_PER_ADDRESS", 100),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "TRUSTED_PROXY_COUNT": _env_int(env, "TRUSTED_PROXY_COUNT", 0),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SESSION_COOKIE_NAME": "pd_session",
         "SESSION_COOKIE_HTTPONLY": True,

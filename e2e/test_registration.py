@@ -1,4 +1,5 @@
-"""As a new office user, I register, my administrator approves me, I create my credentials and sign in."""
+"""As a new office user, I register, my administrator approves me, I create my credentials and sign in;
+the portal shows me only the training until I pass it."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -6,6 +7,7 @@ from playwright.sync_api import expect
 from e2e.account_steps import (STRONG_PASSWORD, approve_as_administrator, enter_passcode,
                                fill_details, find_sunrise_and_submit, new_email, set_questions)
 from e2e.helpers import sign_in
+from e2e.training_steps import read_pages_and_pass
 
 def test_new_user_registers_is_approved_and_signs_in(page, smtp_server):
     email = new_email("nora")
@@ -42,6 +44,14 @@ def test_new_user_registers_is_approved_and_signs_in(page, smtp_server):
 
     set_questions(page)
     sign_in(page, email, STRONG_PASSWORD)
+    # Blocked by training: no navigation, and other pages lead back to it.
+    expect(page.get_by_role("heading", name="Provider Portal training for Staff")).to_be_visible()
+    expect(page.get_by_text("Complete this training module to use the Provider Portal")).to_be_visible()
+    expect(page.get_by_role("link", name="Create Case")).to_have_count(0)
+    page.goto("/cases/new")
+    expect(page.get_by_role("heading", name="Provider Portal training for Staff")).to_be_visible()
+    read_pages_and_pass(page, "staff", wrong_first=True)
+    page.get_by_role("link", name="Home").click()
     expect(page.get_by_role("heading", name="Welcome, Nora")).to_be_visible()
     expect(page.locator("header")).to_contain_text("Nora Quinn")
 

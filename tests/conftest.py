@@ -61,6 +61,8 @@ def make_config(root: Path, database: Path | str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
+        # Users made by tests have taken no training; tests/training turns the gate on.
+        "TRAINING_REQUIRED": False,
     }
     config.update(overrides)
     return config

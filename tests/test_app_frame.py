@@ -54,13 +54,33 @@ def csrf_client(tmp_path, migrated_database):
     return app.test_client()
 
 
-def test_a_post_without_the_csrf_token_is_refused_and_keeps_the_input(csrf_client):
-    response = csrf_client.post("/sign-in", data={"login": "staff@sunrise.example", "password": "secret"})
+def test_a_same_origin_post_without_the_token_shows_the_form_again_filled_in(csrf_client):
+    response = csrf_client.post("/sign-in", data={"login": "staff@sunrise.example", "password": "secret"},
+                                headers={"Origin": "http://localhost"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Your form expired, please try again" in page
-    assert 'value="staff@sunrise.example"' in page  # kept for "Send again"
+    assert "Your form expired before it was sent, so nothing was saved" in page
+    assert re.search(r'<input[^>]*name="login"[^>]*value="staff@sunrise.example"', page)  # to check and send
     assert "secret" not in page  # passwords are never echoed back
+    assert 'name="csrf_token"' in page  # the form carries a fresh token
+    assert csrf_client.get("/").status_code == 302  # nothing was sent on the person's behalf
+
+
+def test_the_referer_counts_when_there_is_no_origin(csrf_client):
+    response = csrf_client.post("/sign-in", data={"login": "staff@sunrise.example"},
+                                headers={"Referer": "http://localhost/sign-in"})
+    assert 'value="staff@sunrise.example"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://evil.example"}, {"Origin": "null"}, {"Referer": "https://evil.example/x"},
+    {"Referer": "http://localhost.evil.example/"}, {},
+])
+def test_a_post_from_elsewhere_gets_the_plain_page_with_nothing_carried_over(csrf_client, headers):
+    response = csrf_client.post("/sign-in", data={"login": "victim-typed@example.com"}, headers=headers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Your form expired, please try again" in page
+    assert "victim-typed@example.com" not in page and "<form method=\"post\" action=\"/sign-in" not in page
 
 
 def test_a_post_with_the_token_in_the_htmx_header_is_accepted(csrf_client):

@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
-from flask import Flask, request, session, url_for
+from flask import Flask, flash, g, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Integer, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_settings
+from webapp.blueprints.account import sessions
 from webapp.extensions import compress, csrf, db, login_manager, mail, migrate
+from webapp.security import BoundedIntegerConverter, install_form_guards, same_origin_request
 
 log = logging.getLogger("webapp")
 
@@ -35,6 +39,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_settings())
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
+    install_form_guards()
+    if app.config.get("TRUSTED_PROXY_COUNT", 0) > 0:
+        # Behind N reverse proxies: the client address (per-address limits, audit) and scheme come
+        # from their X-Forwarded-* headers. With 0, those headers are ignored (they can be forged).
+        hops = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     register_logging(app)
     register_extensions(app)
@@ -107,10 +118,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_token: str):
-        from webapp.blueprints.auth.services import load_user_by_session_token
-
-        return load_user_by_session_token(session_token)
+    def load_user(session_secret: str):
+        """Flask-Login's "user id" is the secret of a server-side session row (account/sessions)."""
+        loaded = sessions.load(session_secret, idle_minutes=app.config["SESSION_IDLE_MINUTES"],
+                               max_hours=app.config["SESSION_MAX_HOURS"])
+        if loaded.expired:
+            g.session_expired = True
+        if db.session.dirty or db.session.deleted:  # last_seen_at touched, or an expired row removed
+            db.session.commit()
+        return loaded.user
 
 
 def _project_path(name: str):
@@ -121,18 +137,17 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, health, main, messages, practice, profile, referrals,
-        registration, search, support,
+        attachments, auth, cases, claims, demo, health, main, messages, office, practice, profile,
+        referrals, registration, search, support, terms, training,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
                       claims.bp, messages.bp, search.bp, demo.bp, health.bp, referrals.bp, support.bp,
-                      practice.bp):
+                      practice.bp, training.bp, office.bp, terms.bp):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
-    from webapp.blueprints.auth.services import idle_expired
     from webapp.htmx import redirect_to
     from webapp.requestlog import register_request_log
     from webapp.security import register_static_fingerprints, set_security_headers
@@ -144,18 +159,17 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def sign_out_when_idle():
-        """Automatic logoff after SESSION_IDLE_MINUTES without a request (HIPAA 164.312(a)(2)(iii))."""
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        """Automatic logoff after SESSION_IDLE_MINUTES without a request (HIPAA 164.312(a)(2)(iii))
+        or SESSION_MAX_HOURS after sign-in; both are decided on the server (account/sessions)."""
+        if request.endpoint == "static" or current_user.is_authenticated:
             return None
-        now = time.time()
-        if idle_expired(session.get("last_seen"), now, app.config["SESSION_IDLE_MINUTES"]):
+        if "_user_id" in session:  # a session cookie whose server-side row is gone or expired
+            expired = g.get("session_expired", False)
             logout_user()
             session.clear()
-            session["idle_signed_out"] = True
-            return redirect_to(url_for("auth.sign_in"))
-        # Refresh at most once a minute: fewer Set-Cookie headers on the wire.
-        if now - session.get("last_seen", 0) > 60:
-            session["last_seen"] = now
+            if expired:
+                session["idle_signed_out"] = True
+                return redirect_to(url_for("auth.sign_in"))
         return None
 
     from webapp.background import register_background
@@ -172,11 +186,41 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        # Keep what was typed: offer to send the same fields again with a fresh token.
-        kept = [(name, value) for name, value in request.form.items(multi=True)
-                if name != "csrf_token" and "password" not in name.lower()]
-        return render_page("errors/csrf.html", status=400, kept_fields=kept,
-                           had_files=bool(request.files), retry_url=request.full_path.rstrip("?"))
+        """A form sent without a valid token. From this site's own pages (Origin, or else Referer,
+        is exactly our origin) the form is shown again with what was typed, to check and send;
+        nothing is sent on the person's behalf. From anywhere else: the plain page, nothing kept."""
+        rule = request.url_rule
+        if same_origin_request() and rule is not None and "GET" in (rule.methods or ()):
+            kept = MultiDict((name, value) for name, value in request.form.items(multi=True)
+                             if name != "csrf_token" and "password" not in name.lower())
+            had_files = bool(request.files)
+            g.csrf_kept_form = kept
+            request.method = "GET"  # re-render the page as shown before sending: nothing is acted on
+            flash("Your form expired before it was sent, so nothing was saved. We kept what you typed"
+                  + (" (choose the files again)" if had_files else "") + ": check it and send it again.",
+                  "warning")
+            try:
+                response = app.preprocess_request()
+                response = app.make_response(response if response is not None else app.dispatch_request())
+            except Exception:  # noqa: BLE001 - any trouble: the plain page below
+                db.session.rollback()
+                response = None
+            if response is not None and response.status_code == 200:
+                response.status_code = 400
+                return response
+            session.pop("_flashes", None)
+        return render_page("errors/csrf.html", status=400)
+
+    @app.errorhandler(OverflowError)
+    def number_out_of_range(error):
+        # A number too large for the database (an id of 20 digits in a form or query string).
+        db.session.rollback()
+        return render_error(404)
+
+    @app.errorhandler(DataError)
+    def value_out_of_range(error):
+        db.session.rollback()
+        return render_error(400, description="A value in the request is too long or out of range.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -193,12 +237,21 @@ def register_errorhandlers(app: Flask) -> None:
         return render_error(500, error_id=error_id)
 
 
+def _forms_macro(app: Flask, name: str):
+    def call(*args, **kwargs):
+        return getattr(app.jinja_env.get_template("_forms.html").module, name)(*args, **kwargs)
+    return call
+
+
 def register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
     from webapp.blueprints.attachments.services import human_size
 
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    # The form macros are globals, so a block rendered alone (an htmx fragment) has them too.
+    for macro in ("error_summary", "field"):
+        app.jinja_env.globals[macro] = _forms_macro(app, macro)
     app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

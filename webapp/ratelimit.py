@@ -7,9 +7,11 @@
 
 `hit()` counts one attempt for `key` and returns None while the key has made at most `limit`
 attempts in the current window, or the seconds until the window ends once it is over the limit.
-It commits its own small transaction (so a refused request still counts and a rollback of the
-caller's work does not undo the count). Counters live in the `rate_limit_hit` table, so they hold
-across processes and restarts. Keys are free text: use "<form>:<kind>:<value>", never PHI.
+The count is one atomic UPDATE ... RETURNING, so parallel requests never lose an update (20
+parallel attempts count 20). It commits its own small transaction (so a refused request still
+counts and a rollback of the caller's work does not undo the count). Counters live in the
+`rate_limit_hit` table, so they hold across processes and restarts. Keys are free text: use
+"<form>:<kind>:<value>", never PHI.
 """
 from __future__ import annotations
 
@@ -17,12 +19,17 @@ import math
 from datetime import timedelta
 
 from sqlalchemy import case, delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import RateLimitHit
+
+
+def insert_ignore(model, **values) -> None:
+    """INSERT a row unless one with the same primary key exists (SQLite and PostgreSQL alike)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing())
 
 
 def hit(key: str, limit: int, window_seconds: int) -> int | None:
@@ -30,21 +37,20 @@ def hit(key: str, limit: int, window_seconds: int) -> int | None:
     now = utcnow_naive()
     key = key[:200]
     window_start, count = db.session.execute(_count_attempt(key, now, window_seconds)).one()
-    retry_after = None
-    if count > limit:
-        ends = window_start + timedelta(seconds=window_seconds)
-        retry_after = max(1, math.ceil((ends - now).total_seconds()))
     db.session.commit()
-    return retry_after
+    if count <= limit:
+        return None
+    ends = window_start + timedelta(seconds=window_seconds)
+    return max(1, math.ceil((ends - now).total_seconds()))
 
 
 def _count_attempt(key: str, now, window_seconds: int):
     """One atomic statement (INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL alike), so
     concurrent attempts on one key are all counted: no lost update, no duplicate-key error."""
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = RateLimitHit.__table__
     expired = table.c.window_start <= now - timedelta(seconds=window_seconds)
-    statement = insert(table).values(key=key, window_start=now, count=1)
+    statement = dialect.insert(table).values(key=key, window_start=now, count=1)
     return statement.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"window_start": case((expired, now), else_=table.c.window_start),
@@ -54,7 +60,7 @@ def _count_attempt(key: str, now, window_seconds: int):
 
 def peek(key: str, limit: int, window_seconds: int) -> int | None:
     """Like hit() but without counting: is `key` currently refused?"""
-    row = db.session.get(RateLimitHit, key[:200])
+    row = db.session.get(RateLimitHit, key[:200], populate_existing=True)
     if row is None:
         return None
     now = utcnow_naive()
@@ -81,4 +87,4 @@ def purge_old(older_than_seconds: int = 86400) -> int:
     return result.rowcount or 0
 
 
-__all__ = ["hit", "peek", "reset", "minutes", "purge_old"]
+__all__ = ["hit", "insert_ignore", "peek", "reset", "minutes", "purge_old"]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_referrals'
-down_revision = '0006_search'
+down_revision = '0007_account_security'
 branch_labels = None
 depends_on = None
 

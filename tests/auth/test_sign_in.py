@@ -109,7 +109,7 @@ def test_htmx_request_after_idle_timeout_redirects_the_whole_page(app, client, d
         assert response.headers["HX-Redirect"] == "/sign-in"
 
 
-def test_sign_out_everywhere_invalidates_other_sessions(app, demo):
+def test_sign_out_everywhere_ends_other_sessions(app, demo):
     first, second = app.test_client(), app.test_client()
     sign_in(first, "staff@sunrise.example")
     sign_in(second, "staff@sunrise.example")
@@ -140,3 +140,19 @@ def test_production_refuses_a_cheap_password_hash():
     with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD"):
         load_settings({"PROVIDERDESK_ENV": "production", "SECRET_KEY": "x" * 40,
                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "/%09/evil.example", "/\\evil.example", "https:evil.example", "/%0d%0a/x",
+    "javascript:alert(1)", "https://evil.example/", "/%2F/evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+])
+def test_next_outside_this_site_goes_home(client, demo, target):
+    response = client.post(f"/sign-in?next={target}",
+                           data={"login": "staff@sunrise.example", "password": DEMO_PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_next_on_this_site_is_honoured(client, demo):
+    response = client.post("/sign-in?next=/profile%3Ftab%3D1",
+                           data={"login": "staff@sunrise.example", "password": DEMO_PASSWORD})
+    assert response.headers["Location"] == "/profile?tab=1"

@@ -30,7 +30,7 @@ def test_seed_demo_creates_the_demo_world(runner, app_ctx):
     assert harbor.administrator.email == "loa@harbor.example"
 
     agent = db.session.scalar(select(User).where(User.email == "agent@plan.example"))
-    assert sorted(q.name for q in agent.queues) == ["Claims Inquiry", "Provider Customer Service"]
+    assert sorted(q.name for q in agent.queues) == ["Claims Inquiry", "Provider Customer Service", "Provider Services"]
     appeals = db.session.scalar(select(User).where(User.email == "appeals@plan.example"))
     assert [q.name for q in appeals.queues] == ["Grievance and Appeals"]
     assert staff.user_code.startswith("ZCS") and len(staff.user_code) == 8

@@ -5,17 +5,11 @@ import io
 import json
 
 from tests.conftest import DEMO_PASSWORD
-from webapp.blueprints.auth.services import create_user
 from webapp.blueprints.messages import services
-from webapp.extensions import db
-from webapp.models import Role
 
 
 def admin_client(app, client):
-    with app.app_context():
-        create_user(email="admin@plan.example", first_name="Ada", last_name="Admin", role=Role.ADMIN,
-                    password=DEMO_PASSWORD)
-        db.session.commit()
+    """The demo's admin@plan.example (seeded by the `demo` fixture)."""
     assert client.post("/sign-in", data={"login": "admin@plan.example", "password": DEMO_PASSWORD}).status_code == 303
     return client
 

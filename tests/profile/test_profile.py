@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests.accounts_helpers import last_mail, passcode_in
 from tests.conftest import DEMO_PASSWORD, sign_in
+from webapp.blueprints.account.questions import check_security_answer
 from webapp.extensions import db
 from webapp.models import AccessStatus, ProviderAccess, User
 
@@ -73,7 +74,6 @@ def test_change_password_needs_the_emailed_code_and_signs_out_other_sessions(app
 
 
 def test_change_security_needs_the_code_then_saves(app, signed_in):
-    from webapp.blueprints.auth.credentials import check_security_answer
 
     client = signed_in("staff@sunrise.example")
     _verify(app, client, "security")

@@ -1,7 +1,7 @@
 """Models by domain. Import from here: `from webapp.models import User, Provider`."""
 from webapp.models.accounts import (EmailLink, EmailLinkPurpose, PasscodeChallenge, PasscodePurpose,
-                                    PasswordHistory, RateLimitHit, Registration, RegistrationStep,
-                                    SecurityAnswer)
+                                    PasswordHistory, RateLimitHit, RecoveryGrant, Registration,
+                                    RegistrationStep, SecurityAnswer, SignInThrottle, UserSession)
 from webapp.models.audit import AuditEvent
 from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, EligibilityCheck,
@@ -16,6 +16,7 @@ from webapp.models.providers import AccessStatus, Provider, ProviderAccess, Prov
 from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
                                      ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchChange
+from webapp.models.training import TrainingAttempt, TrainingModule, TrainingReminder
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -27,9 +28,10 @@ __all__ = [
     "FaxLine", "Message", "MessageCategory", "MessageSubcategory", "MessageThread", "ReplyTemplate",
     "ThreadRead", "ThreadStatus",
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
-    "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
-
+    "RateLimitHit", "RecoveryGrant", "Registration", "RegistrationStep", "SecurityAnswer",
+    "SignInThrottle", "UserSession",
+    "SearchChange",
     "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
     "ServiceDecision",
-    "SearchChange",
+    "TrainingAttempt", "TrainingModule", "TrainingReminder",
 ]

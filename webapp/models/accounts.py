@@ -117,3 +117,36 @@ class RateLimitHit(db.Model):
     window_start: Mapped[datetime]
     count: Mapped[int] = mapped_column(default=0)
 
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie carries a random secret; only its SHA-256 is the row id, so
+    the table alone cannot be turned back into cookies. Deleting the row ends the session."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
+    remote_addr: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class SignInThrottle(db.Model):
+    """Consecutive wrong passwords per login (keyed by a hash of the typed login, known or not)."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+
+
+class RecoveryGrant(db.Model):
+    """A server-side, single-use, short-lived step of Forgot password: "answer" (the emailed code
+    was right) or "password" (the security answer was right too). The cookie carries its secret."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the secret
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -25,6 +25,7 @@ class AccessStatus(str, enum.Enum):
     PENDING = "pending"
     ACTIVE = "active"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # was active; the office's administrator took it back
 
     @property
     def label(self) -> str:
@@ -77,6 +78,8 @@ class ProviderAccess(db.Model):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decision_reason: Mapped[str | None] = mapped_column(String(500))
+    # Provider Services' internal note (the phone check); never mailed to the applicant.
+    staff_note: Mapped[str | None] = mapped_column(String(500))
 
     user = relationship("User", foreign_keys=[user_id], backref="provider_accesses")
     provider = relationship("Provider")

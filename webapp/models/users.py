@@ -17,6 +17,7 @@ class Role(str, enum.Enum):
     STAFF = "staff"
     LOCAL_OFFICE_ADMIN = "loa"
     AGENT = "agent"
+    SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
     @property
@@ -25,6 +26,7 @@ class Role(str, enum.Enum):
             "staff": "Staff",
             "loa": "Local Office Administrator",
             "agent": "Support agent",
+            "supervisor": "Supervisor",
             "admin": "Administrator",
         }[self.value]
 
@@ -68,21 +70,26 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None]
     role: Mapped[Role] = mapped_column(enum_column(Role))
     status: Mapped[UserStatus] = mapped_column(enum_column(UserStatus))
-    # Rotated on sign-out-everywhere (e.g. a password change); the session cookie carries it.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True)
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     position: Mapped[str | None] = mapped_column(String(120))
     mobile_phone: Mapped[str | None] = mapped_column(String(20))
     office_address: Mapped[str | None] = mapped_column(String(300))  # the provider's full address
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_sign_in_at: Mapped[datetime | None]
+    # The Terms and Conditions version last accepted; a different TERMS_VERSION asks again at sign-in.
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None]
 
     # Explicit order: PostgreSQL, unlike SQLite, gives no stable order without one.
     queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents",
                                                order_by=Queue.id)
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The server-side session (webapp.models.UserSession) this request was signed in with; the
+    # session cookie carries its secret, which is what Flask-Login stores (never the user id).
+    session_secret = None  # str, set per request; not a column
+
+    def get_id(self) -> str | None:
+        return self.session_secret
 
     @property
     def is_active(self) -> bool:
@@ -94,7 +101,13 @@ class User(UserMixin, db.Model):
 
     @property
     def is_agent(self) -> bool:
-        return self.role in (Role.AGENT, Role.ADMIN)
+        """Plan staff: agents, supervisors and admins (they read internal notes)."""
+        return self.role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def reads_all_queues(self) -> bool:
+        """Supervisors and admins read every queue; agents only the queues they hold."""
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
     @property
     def is_provider_user(self) -> bool:

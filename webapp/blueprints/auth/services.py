@@ -5,10 +5,12 @@ import secrets
 
 from sqlalchemy import func, select
 
+from webapp.blueprints.account import sessions
+from webapp.blueprints.account.passwords import set_password
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Role, User, UserStatus
-from webapp.passwords import hash_password, verify_password
+from webapp.passwords import verify_password
 
 USER_CODE_PREFIX = "ZCS"
 
@@ -26,10 +28,6 @@ def new_user_code() -> str:
     raise RuntimeError("no free User ID found")  # 100k codes: far beyond this portal's users
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def create_user(*, email: str, first_name: str, last_name: str, role: Role,
                 password: str | None = None, status: UserStatus = UserStatus.ACTIVE,
                 **profile) -> User:
@@ -41,18 +39,12 @@ def create_user(*, email: str, first_name: str, last_name: str, role: Role,
         last_name=last_name.strip(),
         role=role,
         status=status,
-        session_token=new_session_token(),
         **profile,
     )
     if password is not None:
         set_password(user, password)
     db.session.add(user)
     return user
-
-
-def set_password(user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow_naive()
 
 
 def find_user_by_login(login: str) -> User | None:
@@ -82,17 +74,6 @@ def mark_signed_in(user: User) -> None:
     user.last_sign_in_at = utcnow_naive()
 
 
-def load_user_by_session_token(token: str) -> User | None:
-    if not token:
-        return None
-    user = db.session.scalar(select(User).where(User.session_token == token))
-    return user if user and user.status == UserStatus.ACTIVE else None
-
-
 def sign_out_everywhere(user: User) -> None:
-    """Invalidate every session of this user (their cookies carry the old token)."""
-    user.session_token = new_session_token()
-
-
-def idle_expired(last_seen_epoch: float | None, now_epoch: float, idle_minutes: int) -> bool:
-    return last_seen_epoch is not None and now_epoch - last_seen_epoch > idle_minutes * 60
+    """End every session of this user (each is a server-side row)."""
+    sessions.end_all(user)

@@ -255,8 +255,10 @@ def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit
 
 def _visible_scope(user: User):
     """A WHERE clause for the cases `user` may see (None: every case)."""
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.reads_all_queues:
         return None
+    if user.role == Role.AGENT:  # agents read the queues they hold, as in threads and search
+        return Case.queue_id.in_([queue.id for queue in user.queues])
     return Case.provider_id.in_(
         select(ProviderAccess.provider_id).where(ProviderAccess.user_id == user.id,
                                                  ProviderAccess.status == AccessStatus.ACTIVE))
@@ -265,8 +267,10 @@ def _visible_scope(user: User):
 def can_view(user: User, case: Case) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.reads_all_queues:
         return True
+    if user.role == Role.AGENT:
+        return any(queue.id == case.queue_id for queue in user.queues)
     return db.session.scalar(select(ProviderAccess.id).where(
         ProviderAccess.user_id == user.id, ProviderAccess.provider_id == case.provider_id,
         ProviderAccess.status == AccessStatus.ACTIVE)) is not None

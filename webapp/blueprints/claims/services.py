@@ -528,14 +528,14 @@ def user_tax_ids(user: User) -> set[str]:
 
 def _visible_claims(user: User):
     query = select(Claim)
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.is_agent:
         return query
     return query.where(Claim.tax_id.in_(user_tax_ids(user)))
 
 
 def _visible_members(user: User):
     query = select(Member)
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.is_agent:
         return query
     tax_ids = user_tax_ids(user)
     # Assigned to a provider of the organization: any provider sharing one of the user's Tax IDs.

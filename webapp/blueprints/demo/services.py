@@ -8,14 +8,17 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
+from webapp.blueprints.providers.access_requests import request_access
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
+from webapp.blueprints.training.services import demo_pass
+from webapp.blueprints.office.services import PROVIDER_SERVICES_QUEUE
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.models import Provider, ProviderKind, Role, User
+from webapp.models import Provider, ProviderKind, Role, User, UserStatus
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ MARIA_LOPEZ = dict(kind=ProviderKind.PRACTITIONER, name="Maria Lopez, MD", first
                    address_line1="1200 Sunrise Boulevard", address_line2="Suite 300", city="Hartford",
                    state="CT", postal_code="06103", phone="(860) 555-0143",
                    email="mlopez@sunrise.example")
+# No administrator and no email on file: its access requests go to Provider Services.
+LAKESIDE = dict(kind=ProviderKind.GROUP, name="Lakeside Family Practice", npi="1444444446", tax_id="000555111",
+                address_line1="9 Lake Road", city="Waterbury", state="CT", postal_code="06702",
+                phone="(203) 555-0177")
 HARBOR = dict(kind=ProviderKind.GROUP, name="Harbor Pediatrics", npi="1555555550", tax_id="000987654",
               address_line1="45 Harbor Street", city="New Haven", state="CT", postal_code="06510",
               phone="(203) 555-0187", email="office@harbor.example")
@@ -44,9 +51,12 @@ DEMO_PEOPLE = [
     ("staff@sunrise.example", "Sam", "Rivera", Role.STAFF, "1234567893", "Billing Specialist"),
     ("loa@harbor.example", "Helen", "Park", Role.LOCAL_OFFICE_ADMIN, "1555555550", "Practice Administrator"),
     ("staff@harbor.example", "Tom", "Nguyen", Role.STAFF, "1555555550", "Front Desk Coordinator"),
-    ("agent@plan.example", "Alex", "Morgan", Role.AGENT, ("provider-customer-service", "claims-inquiry"), None),
+    ("agent@plan.example", "Alex", "Morgan", Role.AGENT, ("provider-customer-service", "claims-inquiry",
+                                                          "provider-services"), None),
     ("appeals@plan.example", "Jordan", "Blake", Role.AGENT, ("grievance-and-appeals",), None),
-    ("um@plan.example", "Riley", "Chen", Role.AGENT, (UM_QUEUE[0],), None),
+    ("supervisor@plan.example", "Riley", "Chen", Role.SUPERVISOR, (), None),  # reads every queue
+    ("admin@plan.example", "Casey", "Adams", Role.ADMIN, (), None),
+    ("um@plan.example", "Dana", "Patel", Role.AGENT, (UM_QUEUE[0],), None),
 ]
 
 
@@ -69,6 +79,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
     """Create (or keep) the demo organizations, users and queues; return the demo logins."""
     queues = ensure_standard_queues()
     queues[UM_QUEUE[0]] = ensure_queue(*UM_QUEUE)
+    queues[PROVIDER_SERVICES_QUEUE[0]] = ensure_queue(*PROVIDER_SERVICES_QUEUE)
     sunrise = _ensure_provider(SUNRISE)
     _ensure_provider(MARIA_LOPEZ, group=sunrise)
     harbor = _ensure_provider(HARBOR)
@@ -79,10 +90,10 @@ def seed_demo(password: str) -> list[DemoLogin]:
     for email, first, last, role, works_for, position in DEMO_PEOPLE:
         user = _ensure_user(email, first, last, role, password, position)
         db.session.flush()
-        if role in (Role.AGENT, Role.ADMIN):
+        if role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN):
             for slug in works_for:
                 assign_agent(user, queues[slug])
-            label = ", ".join(queues[slug].name for slug in works_for)
+            label = ", ".join(queues[slug].name for slug in works_for) or "All queues"
         else:
             provider = providers_by_npi[works_for]
             grant_access(user, provider)
@@ -91,9 +102,27 @@ def seed_demo(password: str) -> list[DemoLogin]:
             label = provider.name
         logins.append(DemoLogin(email=email, role=role.label, works_for=label))
     seed_demo_accounts([_ensure_user(*person[:4], password, person[5]) for person in DEMO_PEOPLE])
+    for person in DEMO_PEOPLE:  # every demo user has passed training; staff@sunrise is due in 25 days
+        user = _ensure_user(*person[:4], password, person[5])
+        demo_pass(user, utcnow_naive(), days_ago=340 if person[0] == "staff@sunrise.example" else 40)
+        if user.terms_version is None:  # accepted the terms in force when seeded
+            user.terms_version, user.terms_accepted_at = current_app.config["TERMS_VERSION"], utcnow_naive()
     db.session.commit()
+    _seed_provider_services_request()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
     seed_demo_referrals(utcnow_naive().date(), current_app.config.get("REFERRAL_VALID_DAYS", 180))
     db.session.commit()
     return logins
+
+
+def _seed_provider_services_request() -> None:
+    """One request waiting in Provider Services (idempotent)."""
+    lakeside = _ensure_provider(LAKESIDE)
+    if db.session.scalar(select(User.id).where(User.email == "lee.park@lakeside.example")) is None:
+        applicant = create_user(email="lee.park@lakeside.example", first_name="Lee", last_name="Park",
+                                role=Role.STAFF, status=UserStatus.PENDING, position="Office Manager",
+                                mobile_phone="203.555.0188")
+        db.session.flush()
+        request_access(applicant, lakeside)
+    db.session.commit()

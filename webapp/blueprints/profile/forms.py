@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField, StringField
 from wtforms.validators import DataRequired, Length
 
-from webapp.blueprints.registration.forms import (REGISTERING_AS, SelectProviderForm, strip,  # noqa: F401
-                                                  validate_phone)
+from webapp.blueprints.account.forms import strip, validate_phone
+from webapp.blueprints.providers.forms import SelectProviderForm
 
 
 class DemographicsForm(FlaskForm):

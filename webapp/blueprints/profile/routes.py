@@ -1,17 +1,19 @@
 import time
 
 from flask import abort, current_app, flash, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from webapp import audit
-from webapp.blueprints.auth.credentials import (PasscodeLocked, check_passcode, passcode_message,
-                                                password_rules, set_security_answers)
-from webapp.blueprints.auth.recovery import save_new_password
+from webapp.blueprints.account import sessions
+from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, send_mail_now, verify_step
+from webapp.blueprints.account.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
+from webapp.blueprints.account.passcodes import send_user_passcode, user_subject
+from webapp.blueprints.account.passwords import password_rules
+from webapp.blueprints.account.questions import set_security_answers
 from webapp.blueprints.profile import bp, services
 from webapp.blueprints.profile.forms import DemographicsForm, SendRequestForm
-from webapp.blueprints.registration import services as registration_services
-from webapp.blueprints.registration.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
-from webapp.blueprints.registration.routes import provider_search_context, rate_limited, send_mail_now, too_many
+from webapp.blueprints.providers.access_requests import request_access
+from webapp.blueprints.providers.search_view import provider_search_context
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import PasscodePurpose, Provider
@@ -34,7 +36,22 @@ def _user():
 
 @bp.route("")
 def my_profile():
-    return render_page("profile/profile.html", user=_user(), profile_tab="profile")
+    user = _user()
+    config = current_app.config
+    listed = sessions.active_sessions(user, user.session_secret, idle_minutes=config["SESSION_IDLE_MINUTES"],
+                                      max_hours=config["SESSION_MAX_HOURS"])
+    return render_page("profile/profile.html", user=user, profile_tab="profile", active_sessions=listed)
+
+
+@bp.route("/sessions/sign-out-others", methods=["POST"])
+def sign_out_other_sessions():
+    user = _user()
+    ended = sessions.end_others(user, user.session_secret)
+    audit.record_request("sessions.signed_out_others", "user", user.id)
+    db.session.commit()
+    flash(f"Signed out {ended} other session{'' if ended == 1 else 's'}." if ended
+          else "There were no other sessions.", "success")
+    return redirect_to(url_for("profile.my_profile"))
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -52,45 +69,35 @@ def edit_info():
                        status=422 if form.errors else 200)
 
 
+def _step(purpose: str) -> PasscodeStep:
+    user = _user()
+    return PasscodeStep(PURPOSES[purpose][0], user_subject(user), user.email,
+                        action=url_for("profile.verify", purpose=purpose),
+                        resend_url=url_for("profile.start_verification", purpose=purpose))
+
+
 @bp.route("/verify/<purpose>/start", methods=["POST"])
 def start_verification(purpose):
+    """Send (or send again) the code that allows changing the password or security questions."""
     if purpose not in PURPOSES:
         abort(404)
-    user = _user()
-    retry_after = rate_limited("profile-code", user.email)
-    if retry_after is not None:
-        flash(too_many(retry_after), "error")
-        return redirect_to(url_for("profile.my_profile"))
     code_purpose, why, _ = PURPOSES[purpose]
-    try:
-        registration_services.send_credentials_passcode(user, code_purpose, why)
-    except PasscodeLocked as locked:
-        db.session.rollback()
-        flash(f"Too many wrong codes. Try again in {locked.minutes} minutes.", "error")
-        return redirect_to(url_for("profile.my_profile"))
-    db.session.commit()
-    send_mail_now(user.email)
-    return redirect_to(url_for("profile.verify", purpose=purpose))
+    user = _user()
+    return resend_step(_step(purpose), VerificationCodeForm(), lambda: send_user_passcode(user, code_purpose, why),
+                       limit_name="profile-code", sent_message="We emailed you a verification code.",
+                       back_to=url_for("profile.verify", purpose=purpose))
 
 
 @bp.route("/verify/<purpose>", methods=["GET", "POST"])
 def verify(purpose):
     if purpose not in PURPOSES:
         abort(404)
-    user = _user()
-    code_purpose, _, next_endpoint = PURPOSES[purpose]
-    form = VerificationCodeForm()
-    if form.validate_on_submit():
-        check = check_passcode(code_purpose, registration_services.user_subject(user), form.passcode.data)
-        db.session.commit()
-        if check.ok:
-            session[f"verified_{purpose}"] = time.time()
-            return redirect_to(url_for(next_endpoint))
-        form.passcode.errors.append(passcode_message(check, "verification code"))
-    return render_page("registration/verify.html", "form", form=form, email=user.email, problem=None,
-                       status=422 if form.errors else 200, button="Verify",
-                       resend_url=url_for("profile.start_verification", purpose=purpose),
-                       action=url_for("profile.verify", purpose=purpose))
+
+    def verified():
+        session[f"verified_{purpose}"] = time.time()
+        return redirect_to(url_for(PURPOSES[purpose][2]))
+
+    return verify_step(_step(purpose), VerificationCodeForm(), verified)
 
 
 def _recently_verified(purpose: str) -> bool:
@@ -108,10 +115,9 @@ def change_password():
         audit.record_request("password.changed", "user", user.id)
         db.session.commit()
         session.pop("verified_password", None)
-        login_user(user)  # this session stays; every other session of the user has ended
         flash("Your password has been updated. Your other sessions have been signed out.", "success")
         return redirect_to(url_for("profile.my_profile"))
-    return render_page("registration/password.html", "form", form=form, status=422 if form.errors else 200,
+    return render_page("account/password.html", "form", form=form, status=422 if form.errors else 200,
                        rules=password_rules(current_app.config["PASSWORD_MIN_LENGTH"]),
                        heading="Change Password", action=url_for("profile.change_password"))
 
@@ -129,7 +135,7 @@ def change_security():
         session.pop("verified_security", None)
         flash("Your security questions and answers have been updated.", "success")
         return redirect_to(url_for("profile.my_profile"))
-    return render_page("registration/questions.html", "form", form=form, status=422 if form.errors else 200,
+    return render_page("account/questions.html", "form", form=form, status=422 if form.errors else 200,
                        heading="Change Security", action=url_for("profile.change_security"), button_label="Save")
 
 
@@ -160,7 +166,7 @@ def add_provider():
                for a in services.collection(user)):
             flash(f"{provider.name} is already in your collection.", "info")
             return redirect_to(url_for("profile.my_collections"))
-        access = registration_services.request_access(user, provider)
+        access = request_access(user, provider)
         audit.record_request("access.requested", "provider_access", access.id)
         db.session.commit()
         send_mail_now(user.email)

@@ -38,8 +38,8 @@ def assign_agent(agent: User, queue: Queue) -> None:
 
 
 def visible_queues(user: User) -> list[Queue]:
-    """Admins work every queue; agents their own; provider users none."""
-    if user.role == Role.ADMIN:
+    """Supervisors and admins read every queue; agents their own; provider users none."""
+    if user.reads_all_queues:
         return list(db.session.scalars(select(Queue).order_by(Queue.name)))
     if user.role == Role.AGENT:
         return sorted(user.queues, key=lambda q: q.name)

@@ -1,25 +1,23 @@
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required
 
-from webapp import audit, ratelimit
-from webapp.blueprints.auth.credentials import (LinkError, PasscodeCheck, PasscodeLocked, PasscodeResult,
-                                                check_passcode, open_link,
-                                                passcode_message, password_problems, password_rules)
+from webapp import audit
+from webapp.blueprints.account.flow import (PasscodeStep, locked_message, password_form_errors, rate_limited,
+                                            resend_step, send_mail_now, too_many, verify_step)
+from webapp.blueprints.account.forms import NewPasswordForm, PasscodeForm, SecurityQuestionsForm
+from webapp.blueprints.account.links import LinkError, open_link
+from webapp.blueprints.account.passcodes import PasscodeLocked, decoy_subject, user_subject
+from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.auth.services import normalize_email
-from webapp.blueprints.providers.services import search_providers
+from webapp.blueprints.providers.forms import SelectProviderForm
+from webapp.blueprints.providers.search_view import provider_search_context
 from webapp.blueprints.registration import bp, services
-from webapp.blueprints.registration.forms import (DecisionForm, DetailsForm, GroupSearchForm,
-                                                  NewPasswordForm, PasscodeForm, PractitionerSearchForm,
-                                                  SecurityQuestionsForm, SelectProviderForm,
-                                                  SubmitRequestForm, TermsForm)
+from webapp.blueprints.registration.forms import DecisionForm, DetailsForm, SubmitRequestForm, TermsForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.mailer import deliver_pending, has_undelivered
-from webapp.models import (AccessStatus, EmailLinkPurpose, PasscodePurpose, Provider, ProviderKind,
-                           Registration, RegistrationStep, Role, User, UserStatus)
+from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodePurpose, Provider,
+                           ProviderAccess, Registration, RegistrationStep, Role, User, UserStatus)
 
-MAIL_DELAYED = ("Sending the email is delayed: our mail server is not answering right now. "
-                "Nothing is lost; we keep trying and it will arrive as soon as the server is back.")
 STEP_ENDPOINTS = {
     RegistrationStep.VERIFY: "registration.verify",
     RegistrationStep.TERMS: "registration.terms",
@@ -30,34 +28,6 @@ STEP_ENDPOINTS = {
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-def send_mail_now(recipient: str) -> bool:
-    """Deliver queued mail after the commit; flash a notice when it could not go out yet."""
-    try:
-        deliver_pending()
-    except Exception:  # noqa: BLE001 - the mail stays queued; the retry worker sends it later
-        db.session.rollback()
-    if has_undelivered(recipient):
-        flash(MAIL_DELAYED, "warning")
-        return False
-    return True
-
-
-def rate_limited(form_name: str, email: str | None) -> int | None:
-    """Count this attempt per client address and per email; seconds to wait when over a limit."""
-    config = current_app.config
-    window = config["RATE_LIMIT_WINDOW_MINUTES"] * 60
-    waits = [ratelimit.hit(f"{form_name}:addr:{request.remote_addr}", config["RATE_LIMIT_PER_ADDRESS"], window)]
-    if email:
-        waits.append(ratelimit.hit(f"{form_name}:email:{normalize_email(email)}",
-                                   config["RATE_LIMIT_PER_EMAIL"], window))
-    waits = [w for w in waits if w is not None]
-    return max(waits) if waits else None
-
-
-def too_many(retry_after: int) -> str:
-    return f"Too many attempts. Try again in {ratelimit.minutes(retry_after)} minutes."
-
 
 def _registration_state() -> dict:
     return session.get("registration") or {}
@@ -77,15 +47,6 @@ def current_registration(*, verified: bool = True) -> Registration | None:
     return registration
 
 
-def decoy_check(state: dict) -> PasscodeCheck:
-    """For an address that must not be revealed: wrong tries count down and lock like real ones."""
-    max_attempts = current_app.config["PASSCODE_MAX_ATTEMPTS"]
-    state["decoy_failures"] = state.get("decoy_failures", 0) + 1
-    if state["decoy_failures"] >= max_attempts:
-        return PasscodeCheck(PasscodeResult.LOCKED, locked_minutes=current_app.config["PASSCODE_LOCK_MINUTES"])
-    return PasscodeCheck(PasscodeResult.WRONG, attempts_left=max_attempts - state["decoy_failures"])
-
-
 def _go_to_step(registration: Registration):
     return redirect_to(url_for(STEP_ENDPOINTS[registration.step]))
 
@@ -100,7 +61,7 @@ def _need_registration():
 @bp.route("/register", methods=["GET", "POST"])
 def start():
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect_to(url_for("main.home"))
     form = DetailsForm()
     problem = None
     if form.validate_on_submit():
@@ -114,8 +75,7 @@ def start():
                     mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data)
             except PasscodeLocked as locked:
                 db.session.rollback()
-                problem = (f"Too many wrong codes. For your security this registration is locked; "
-                           f"try again in {locked.minutes} minutes.")
+                problem = locked_message(locked.minutes)
             else:
                 registration = result.registration
                 session["registration"] = {"id": registration.id if registration else None,
@@ -128,10 +88,11 @@ def start():
     return render_page("registration/start.html", "form", form=form, problem=problem, status=status)
 
 
-def _verify_page(form, *, problem=None, status=200, email=None):
-    return render_page("registration/verify.html", "form", form=form, problem=problem, status=status,
-                       email=email, resend_url=url_for("registration.resend"),
-                       action=url_for("registration.verify"), button="Next")
+def _registration_step(state: dict, registration: Registration | None) -> PasscodeStep:
+    subject = (services.registration_subject(registration) if registration is not None
+               else decoy_subject(state["email"]))  # an address that already has an account
+    return PasscodeStep(PasscodePurpose.REGISTER, subject, state["email"], action=url_for("registration.verify"),
+                        resend_url=url_for("registration.resend"), button="Next", label="passcode")
 
 
 @bp.route("/register/verify", methods=["GET", "POST"])
@@ -142,26 +103,16 @@ def verify():
     registration = current_registration(verified=False)
     if registration is not None and state.get("verified"):
         return _go_to_step(registration)
-    form = PasscodeForm()
-    if form.validate_on_submit():
-        if registration is None:  # an address that already has an account: looks like a wrong code
-            form.passcode.errors.append(passcode_message(decoy_check(state)))
-            session["registration"] = state
-            return _verify_page(form, status=422, email=state["email"])
-        check = check_passcode(PasscodePurpose.REGISTER, services.registration_subject(registration),
-                               form.passcode.data)
-        if check.ok:
-            services.mark_email_verified(registration)
-            state["verified"] = True
-            session["registration"] = state
-            audit.record_request("registration.verified", "registration", registration.id)
-            db.session.commit()
-            return _go_to_step(registration)
-        audit.record_request("registration.passcode_failed", "registration", registration.id)
+
+    def verified():
+        services.mark_email_verified(registration)
+        state["verified"] = True
+        session["registration"] = state
+        audit.record_request("registration.verified", "registration", registration.id)
         db.session.commit()
-        form.passcode.errors.append(passcode_message(check))
-        return _verify_page(form, status=422, email=state["email"])
-    return _verify_page(form, status=422 if form.errors else 200, email=state["email"])
+        return _go_to_step(registration)
+
+    return verify_step(_registration_step(state, registration), PasscodeForm(), verified)
 
 
 @bp.route("/register/resend", methods=["POST"])
@@ -169,23 +120,17 @@ def resend():
     state = _registration_state()
     if "email" not in state:
         return _need_registration()
-    form = PasscodeForm()
-    retry_after = rate_limited("resend", state["email"])
-    if retry_after is not None:
-        return _verify_page(form, problem=too_many(retry_after), status=429, email=state["email"])
     registration = current_registration(verified=False)
-    if registration is not None:
-        try:
+
+    def send():
+        if registration is not None:
             services.send_registration_passcode(registration)
-        except PasscodeLocked as locked:
-            db.session.rollback()
-            return _verify_page(form, status=429, email=state["email"], problem=(
-                f"Too many wrong codes. For your security this registration is locked; "
-                f"try again in {locked.minutes} minutes."))
-        db.session.commit()
-    if send_mail_now(state["email"]):
-        flash("We sent you a new passcode. It replaces the one before.", "success")
-    return redirect_to(url_for("registration.verify"))
+        else:
+            services.send_existing_account_notice(state["email"])
+
+    return resend_step(_registration_step(state, registration), PasscodeForm(), send, limit_name="resend",
+                       sent_message="We sent you a new passcode. It replaces the one before.",
+                       back_to=url_for("registration.verify"))
 
 
 @bp.route("/register/resume/<token>")
@@ -218,22 +163,6 @@ def terms():
         return redirect_to(url_for("registration.provider"))
     return render_page("registration/terms.html", "form", form=form, status=422 if form.errors else 200,
                        terms_version=current_app.config["TERMS_VERSION"])
-
-
-def provider_search_context():
-    """The two search tabs (GET parameters) and their results; shared with My Collections."""
-    tab = "group" if request.args.get("tab") == "group" else "practitioner"
-    searched = "search" in request.args
-    if tab == "group":
-        search_form = GroupSearchForm(request.args if searched else None)
-    else:
-        search_form = PractitionerSearchForm(request.args if searched else None)
-    results = None
-    if searched and search_form.validate():
-        kind = ProviderKind.GROUP if tab == "group" else ProviderKind.PRACTITIONER
-        data = {k: v for k, v in search_form.data.items() if v}
-        results = search_providers(kind, **data)
-    return {"tab": tab, "search_form": search_form, "results": results, "searched": searched}
 
 
 @bp.route("/register/provider", methods=["GET", "POST"])
@@ -307,7 +236,23 @@ def _require_admin():
 @login_required
 def access_requests():
     _require_admin()
-    return render_page("registration/access_requests.html", requests=services.pending_requests_for(current_user))
+    return render_page("registration/access_requests.html", requests=services.pending_requests_for(current_user),
+                       office_users=services.office_users_for(current_user))
+
+
+@bp.route("/access-requests/<int:access_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_access(access_id):
+    _require_admin()
+    access = next((a for a in services.office_users_for(current_user) if a.id == access_id), None)
+    if access is None:
+        abort(404)
+    services.withdraw_access(access, by=current_user)
+    audit.record_request("access.withdrawn", "provider_access", access.id)
+    db.session.commit()
+    flash(f"The access of {access.user.full_name} to {access.provider.name} was withdrawn; "
+          "their sessions have ended.", "success")
+    return redirect_to(url_for("registration.access_requests"))
 
 
 @bp.route("/access-requests/<int:access_id>", methods=["GET", "POST"])
@@ -341,8 +286,6 @@ def decide_by_link(token):
         link = open_link(token, EmailLinkPurpose.APPROVE_ACCESS)
     except LinkError as error:
         return render_page("registration/link_problem.html", reason=error.reason, status=404)
-    from webapp.models import ProviderAccess
-
     access = db.session.get(ProviderAccess, link.access_id)
     if access is None or access.status is not AccessStatus.PENDING:
         return render_page("registration/link_problem.html", reason="used", status=404)
@@ -368,8 +311,6 @@ def _credentials_state():
     if not state.get("user_id"):
         return None, None, state
     user = db.session.get(User, state["user_id"])
-    from webapp.models import EmailLink
-
     link = db.session.get(EmailLink, state.get("link_id") or 0)
     if user is None or link is None or link.used_at is not None or user.status is not UserStatus.PENDING:
         session.pop("credentials", None)
@@ -402,11 +343,10 @@ def credentials_link(token):
     return redirect_to(url_for("registration.credentials_verify"))
 
 
-def _credentials_verify_page(form, user, *, problem=None, status=200):
-    form.submit.label.text = "Verify"
-    return render_page("registration/verify.html", "form", form=form, problem=problem, status=status,
-                       email=user.email, resend_url=url_for("registration.credentials_resend"),
-                       action=url_for("registration.credentials_verify"), button="Verify")
+def _credentials_step(user: User) -> PasscodeStep:
+    return PasscodeStep(PasscodePurpose.CREDENTIALS, user_subject(user), user.email, label="passcode",
+                        action=url_for("registration.credentials_verify"),
+                        resend_url=url_for("registration.credentials_resend"))
 
 
 @bp.route("/credentials/verify", methods=["GET", "POST"])
@@ -416,16 +356,13 @@ def credentials_verify():
         return _credentials_gone()
     if state.get("verified"):
         return redirect_to(url_for("registration.credentials_password"))
-    form = PasscodeForm()
-    if form.validate_on_submit():
-        check = check_passcode(PasscodePurpose.CREDENTIALS, services.user_subject(user), form.passcode.data)
-        db.session.commit()
-        if check.ok:
-            state["verified"] = True
-            session["credentials"] = state
-            return redirect_to(url_for("registration.credentials_password"))
-        form.passcode.errors.append(passcode_message(check))
-    return _credentials_verify_page(form, user, status=422 if form.errors else 200)
+
+    def verified():
+        state["verified"] = True
+        session["credentials"] = state
+        return redirect_to(url_for("registration.credentials_password"))
+
+    return verify_step(_credentials_step(user), PasscodeForm(), verified)
 
 
 @bp.route("/credentials/resend", methods=["POST"])
@@ -433,31 +370,9 @@ def credentials_resend():
     user, link, state = _credentials_state()
     if user is None:
         return _credentials_gone()
-    form = PasscodeForm()
-    retry_after = rate_limited("resend", user.email)
-    if retry_after is not None:
-        return _credentials_verify_page(form, user, problem=too_many(retry_after), status=429)
-    try:
-        services.send_credentials_passcode(user)
-    except PasscodeLocked as locked:
-        db.session.rollback()
-        return _credentials_verify_page(form, user, status=429, problem=(
-            f"Too many wrong codes. For your security this is locked; try again in {locked.minutes} minutes."))
-    db.session.commit()
-    if send_mail_now(user.email):
-        flash("We sent you a new passcode. It replaces the one before.", "success")
-    return redirect_to(url_for("registration.credentials_verify"))
-
-
-def password_form_errors(form, user) -> bool:
-    """Add each unmet password rule (by name) to the form; True when the password is acceptable."""
-    problems = password_problems(form.password.data or "", current_app.config["PASSWORD_MIN_LENGTH"],
-                                 personal=(user.email.split("@")[0], user.first_name, user.last_name))
-    if problems:
-        form.password.errors = list(form.password.errors) + [
-            "The password does not meet these rules: " + "; ".join(problems) + "."]
-        form.rule_problems = problems
-    return not problems
+    return resend_step(_credentials_step(user), PasscodeForm(), lambda: services.send_credentials_passcode(user),
+                       limit_name="resend", sent_message="We sent you a new passcode. It replaces the one before.",
+                       back_to=url_for("registration.credentials_verify"))
 
 
 @bp.route("/credentials/password", methods=["GET", "POST"])
@@ -473,7 +388,7 @@ def credentials_password():
         return redirect_to(url_for("registration.credentials_questions"))
     if request.method == "POST" and not form.errors:
         password_form_errors(form, user)
-    return render_page("registration/password.html", "form", form=form, status=422 if form.errors else 200,
+    return render_page("account/password.html", "form", form=form, status=422 if form.errors else 200,
                        rules=password_rules(current_app.config["PASSWORD_MIN_LENGTH"]),
                        heading="Create Password", action=url_for("registration.credentials_password"))
 
@@ -493,6 +408,6 @@ def credentials_questions():
         session.pop("credentials", None)
         flash(f"Your account is ready. Sign in with your email or your User ID, {user.user_code}.", "success")
         return redirect_to(url_for("auth.sign_in"))
-    return render_page("registration/questions.html", "form", form=form, status=422 if form.errors else 200,
+    return render_page("account/questions.html", "form", form=form, status=422 if form.errors else 200,
                        heading="Security Questions", action=url_for("registration.credentials_questions"),
                        button_label="Submit")

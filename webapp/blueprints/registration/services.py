@@ -10,17 +10,23 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from webapp.blueprints.auth.credentials import (change_password, discard_passcodes, issue_passcode,
-                                                make_link_token, passcode_mail_body, public_url,
-                                                set_security_answers, use_link)
+from webapp.blueprints.account import sessions
+from webapp.blueprints.account.links import make_link_token, public_url, use_link
+from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcodes, issue_passcode,
+                                                 passcode_mail_body, send_user_passcode, user_subject)
+from webapp.blueprints.account.passwords import change_password
+from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
+from webapp.blueprints.providers.access_requests import (active_administrator, request_access,  # noqa: F401
+                                                        reviewer_description)
 from webapp.blueprints.providers.services import grant_access
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodeChallenge,
                            PasscodePurpose, Provider, ProviderAccess, Registration,
-                           RegistrationStep, Role, User, UserStatus)
+                           RegistrationStep, Role, SecurityAnswer, User, UserStatus)
+from webapp.passwords import hash_password
 
 TERMS_TEMPLATE = "registration/_terms_text.html"
 # Paths in mails are literal (mails are built without a request); the routes use the same paths.
@@ -28,10 +34,6 @@ TERMS_TEMPLATE = "registration/_terms_text.html"
 
 def registration_subject(registration: Registration) -> str:
     return f"registration:{registration.id}"
-
-
-def user_subject(user: User) -> str:
-    return f"user:{user.id}"
 
 
 def split_full_name(full_name: str) -> tuple[str, str]:
@@ -66,10 +68,7 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
     email = normalize_email(email)
     purge_expired_registrations()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        queue_mail(email, "ProviderDesk registration",
-                   "Someone (maybe you) tried to register for ProviderDesk with this email address.\n"
-                   "You already have an account. Sign in, or use \"Forgot password\" if you need to:\n"
-                   f"{public_url('/sign-in')}\n\nIf it was not you, you can ignore this email.")
+        send_existing_account_notice(email)
         return StartResult(None)
     registration = open_registration(email)
     resumed = registration is not None
@@ -84,6 +83,16 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
         db.session.flush()
     send_registration_passcode(registration)
     return StartResult(registration, resumed=resumed)
+
+
+def send_existing_account_notice(email: str) -> None:
+    """For an address that already has an account: a mail saying so, and a never-mailed code keyed
+    by a hash of the address, so wrong tries count and lock exactly like a real registration's."""
+    issue_passcode(PasscodePurpose.REGISTER, decoy_subject(email))
+    queue_mail(email, "ProviderDesk registration",
+               "Someone (maybe you) tried to register for ProviderDesk with this email address.\n"
+               "You already have an account. Sign in, or use \"Forgot password\" if you need to:\n"
+               f"{public_url('/sign-in')}\n\nIf it was not you, you can ignore this email.")
 
 
 def send_registration_passcode(registration: Registration) -> None:
@@ -132,19 +141,6 @@ def choose_provider(registration: Registration, provider: Provider, on_behalf: b
 
 # --- step 5: submit -> access request -----------------------------------------------------------
 
-def active_administrator(provider: Provider) -> User | None:
-    admin = provider.administrator
-    return admin if admin is not None and admin.status is UserStatus.ACTIVE else None
-
-
-def reviewer_description(provider: Provider) -> str:
-    if active_administrator(provider):
-        return f"the Local Office Administrator of {provider.name}"
-    if provider.email:
-        return f"{provider.name}, by email to the address the health plan has on file"
-    return "the health plan's Provider Services team"
-
-
 def submit_registration(registration: Registration) -> ProviderAccess:
     """Create the pending user and the access request; tell whoever approves it."""
     if registration.submitted_at is not None or registration.provider is None:
@@ -155,6 +151,7 @@ def submit_registration(registration: Registration) -> ProviderAccess:
                        last_name=registration.last_name, role=Role.STAFF, status=UserStatus.PENDING,
                        position=registration.position, mobile_phone=registration.mobile_phone,
                        office_address=registration.office_address)
+    user.terms_version, user.terms_accepted_at = registration.terms_version, registration.terms_accepted_at
     db.session.flush()
     access = request_access(user, registration.provider, on_behalf=registration.on_behalf)
     registration.user = user
@@ -162,41 +159,6 @@ def submit_registration(registration: Registration) -> ProviderAccess:
     registration.step = RegistrationStep.SUBMITTED
     discard_passcodes(registration_subject(registration))
     return access
-
-
-def request_access(user: User, provider: Provider, *, on_behalf: bool = True) -> ProviderAccess:
-    """A pending ProviderAccess for `provider`, announced to its approver (also My Collections)."""
-    access = db.session.scalar(select(ProviderAccess).where(
-        ProviderAccess.user_id == user.id, ProviderAccess.provider_id == provider.id))
-    if access is not None and access.status is AccessStatus.ACTIVE:
-        raise ValueError("already active")
-    if access is None:
-        access = ProviderAccess(user=user, provider=provider, status=AccessStatus.PENDING)
-        db.session.add(access)
-    access.status = AccessStatus.PENDING
-    access.requested_at = utcnow_naive()
-    access.decided_at = access.decided_by = access.decision_reason = None
-    db.session.flush()
-    notify_approver(access, on_behalf=on_behalf)
-    return access
-
-
-def notify_approver(access: ProviderAccess, *, on_behalf: bool = True) -> None:
-    provider = access.provider
-    who = "on behalf of the provider" if on_behalf else "as the provider"
-    admin = active_administrator(provider)
-    if admin is not None:
-        queue_mail(admin.email, "ProviderDesk: a new access request is waiting",
-                   f"You have a new access request to review for {provider.name} ({who}).\n"
-                   f"Review it here: {public_url(f'/access-requests/{access.id}')}")
-    elif provider.email:
-        token = make_link_token(EmailLinkPurpose.APPROVE_ACCESS,
-                                timedelta(days=current_app.config["APPROVAL_LINK_DAYS"]), access_id=access.id)
-        queue_mail(provider.email, "ProviderDesk: please approve or reject an access request",
-                   f"{access.user.full_name} asked for access to ProviderDesk for {provider.name} "
-                   f"(registering {who}).\nApprove or reject the request here: "
-                   f"{public_url(f'/access-requests/decide/{token}')}\n"
-                   "If you do not know this person, reject the request.")
 
 
 # --- approval -----------------------------------------------------------------------------------
@@ -215,6 +177,27 @@ def pending_request_count(admin: User) -> int:
         select(func.count(ProviderAccess.id)).join(Provider, Provider.id == ProviderAccess.provider_id)
         .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.PENDING,
                ProviderAccess.user_id != admin.id)) or 0
+
+
+def office_users_for(admin: User) -> list[ProviderAccess]:
+    """Active accesses of other users to the providers `admin` administers."""
+    return list(db.session.scalars(
+        select(ProviderAccess).join(Provider, Provider.id == ProviderAccess.provider_id)
+        .where(Provider.administrator_id == admin.id, ProviderAccess.status == AccessStatus.ACTIVE,
+               ProviderAccess.user_id != admin.id)
+        .order_by(ProviderAccess.decided_at)))
+
+
+def withdraw_access(access: ProviderAccess, *, by: User) -> None:
+    """Take an active access back; the user's sessions end at once (they sign in again, seeing
+    only what is still theirs)."""
+    if access.status is not AccessStatus.ACTIVE:
+        raise ValueError("only an active access can be withdrawn")
+    access.status = AccessStatus.WITHDRAWN
+    access.is_default = False
+    access.decided_at = utcnow_naive()
+    access.decided_by = by
+    sessions.end_all(access.user)
 
 
 def request_for_admin(admin: User, access_id: int) -> ProviderAccess | None:
@@ -284,9 +267,7 @@ def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None) -
 
 def send_credentials_passcode(user: User, purpose: PasscodePurpose = PasscodePurpose.CREDENTIALS,
                               why: str = "verify your identity and create your password") -> None:
-    code = issue_passcode(purpose, user_subject(user))
-    queue_mail(user.email, "Your ProviderDesk passcode",
-               passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"], why))
+    send_user_passcode(user, purpose, why)
 
 
 def set_initial_password(user: User, password: str) -> None:
@@ -311,10 +292,6 @@ def seed_demo_accounts(users: list[User]) -> None:
     """Demo users get two security questions (first pet: Rex, first school: Lincoln) so Forgot
     password can be tried; existing answers are kept (idempotent). The public demo answers are
     hashed once and shared, to keep seeding fast."""
-    from webapp.blueprints.auth.credentials import normalize_answer, security_questions_of
-    from webapp.models import SecurityAnswer
-    from webapp.passwords import hash_password
-
     hashes = {}
     for user in users:
         if security_questions_of(user):

@@ -22,8 +22,8 @@ SUGGESTIONS = 5
 
 
 def scope_for(user: User) -> Scope:
-    """Provider users: their active providers; agents: their queues; admins: everything."""
-    if user.role == Role.ADMIN:
+    """Provider users: their active providers; agents: their queues; supervisors, admins: everything."""
+    if user.reads_all_queues:
         return Scope.admin()
     if user.role == Role.AGENT:
         return Scope.agent(q.slug for q in visible_queues(user))

@@ -1,0 +1,65 @@
+"""Emailed links: signed (itsdangerous), expiring and single use (a hash of their secret is kept)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from webapp.clock import utcnow_naive
+from webapp.extensions import db
+from webapp.models import EmailLink, EmailLinkPurpose
+
+class LinkError(Exception):
+    """The link is not valid: bad signature, unknown, expired or already used (`reason`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _serializer(purpose: EmailLinkPurpose) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"email-link:{purpose.value}")
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def make_link_token(purpose: EmailLinkPurpose, lifetime: timedelta, **refs) -> str:
+    """Add an EmailLink (the caller commits) and return the signed token for its URL."""
+    secret = secrets.token_urlsafe(24)
+    link = EmailLink(purpose=purpose, secret_hash=_secret_hash(secret),
+                     expires_at=utcnow_naive() + lifetime, **refs)
+    db.session.add(link)
+    db.session.flush()
+    return _serializer(purpose).dumps([link.id, secret])
+
+
+def open_link(token: str, purpose: EmailLinkPurpose) -> EmailLink:
+    """The link behind `token`, if signed, known, unexpired and unused; else LinkError."""
+    try:
+        link_id, secret = _serializer(purpose).loads(token)
+    except (BadSignature, ValueError, TypeError) as exc:
+        raise LinkError("invalid") from exc
+    link = db.session.get(EmailLink, link_id) if isinstance(link_id, int) else None
+    if link is None or link.purpose != purpose or not isinstance(secret, str) \
+            or not hmac.compare_digest(link.secret_hash, _secret_hash(secret)):
+        raise LinkError("invalid")
+    if link.used_at is not None:
+        raise LinkError("used")
+    if link.expires_at <= utcnow_naive():
+        raise LinkError("expired")
+    return link
+
+
+def use_link(link: EmailLink) -> None:
+    link.used_at = utcnow_naive()
+
+
+def public_url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
