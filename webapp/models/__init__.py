@@ -14,6 +14,7 @@ from webapp.models.messages import (
 )
 from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
 from webapp.models.search import SearchPending
+from webapp.models.submissions import ClaimSubmission, SubmissionStatus
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
     "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
     "SearchPending",
+    "ClaimSubmission", "SubmissionStatus",
 ]
