@@ -98,10 +98,10 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
         attachments, auth, cases, claims, demo, main, messages, profile, registration, search,
     )
-    from webapp.blueprints import reports, submission
+    from webapp.blueprints import dashboard, reports, submission
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
-                      claims.bp, messages.bp, search.bp, demo.bp, submission.bp, reports.bp):
+                      claims.bp, messages.bp, search.bp, demo.bp, submission.bp, reports.bp, dashboard.bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,4 @@
-"""claim submission: drafts, rejected and accepted professional claims
+"""claim submission: drafts, rejected and accepted professional claims; dashboard covering indexes
 
 Revision ID: 0012_claim_submission
 Revises: 0010_claims
@@ -37,9 +37,16 @@ def upgrade():
     with op.batch_alter_table('claim_submission', schema=None) as batch_op:
         batch_op.create_index('ix_claim_submission_tax_id_updated', ['tax_id', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_submission_user_id'), ['user_id'], unique=False)
+    # The dashboard's aggregates read only these covering indexes.
+    with op.batch_alter_table('claim', schema=None) as batch_op:
+        batch_op.create_index('ix_claim_dashboard_paid', ['tax_id', 'paid_date', 'status', 'billed_cents', 'paid_cents', 'received_date', 'denial_reason', 'member_id', 'service_from'], unique=False)
+        batch_op.create_index('ix_claim_dashboard_service', ['tax_id', 'service_from', 'status', 'billed_cents'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('claim', schema=None) as batch_op:
+        batch_op.drop_index('ix_claim_dashboard_service')
+        batch_op.drop_index('ix_claim_dashboard_paid')
     with op.batch_alter_table('claim_submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_claim_submission_user_id'))
         batch_op.drop_index('ix_claim_submission_tax_id_updated')
