@@ -174,6 +174,8 @@ def load_settings(env: dict | None = None) -> dict:
         "CASE_CREATE_WINDOW_MINUTES": _env_int(env, "CASE_CREATE_WINDOW_MINUTES", 10),
         "CASE_REOPEN_DAYS": _env_int(env, "CASE_REOPEN_DAYS", 14),
         "PLAN_PAYER_ID": env.get("PLAN_PAYER_ID", "NYSPARCS"),
+        # Submitted claims older than this (date of service) are past timely filing and rejected.
+        "CLAIM_TIMELY_FILING_DAYS": _env_int(env, "CLAIM_TIMELY_FILING_DAYS", 180),
         # The plan as payer on Remittance Advice and 835 files (address: "street, city, ST 12345").
         "PLAN_NAME": env.get("PLAN_NAME", "ProviderDesk Health Plan"),
         "PLAN_TAX_ID": _plan_tax_id(env.get("PLAN_TAX_ID", "060000001")),

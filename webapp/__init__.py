@@ -140,10 +140,12 @@ def register_blueprints(app: Flask) -> None:
         attachments, auth, cases, claims, demo, health, main, messages, office, practice, profile,
         referrals, registration, search, support, terms, training,
     )
+    from webapp.blueprints import dashboard, reports, submission
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
                       claims.bp, messages.bp, search.bp, demo.bp, health.bp, referrals.bp, support.bp,
-                      practice.bp, training.bp, office.bp, terms.bp):
+                      practice.bp, training.bp, office.bp, terms.bp,
+                      submission.bp, reports.bp, dashboard.bp):
         app.register_blueprint(blueprint)
 
 

@@ -17,6 +17,7 @@ from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosi
                                      ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchChange
 from webapp.models.training import TrainingAttempt, TrainingModule, TrainingReminder
+from webapp.models.submissions import ClaimSubmission, SubmissionStatus
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "NetworkProvider", "Referral", "ReferralDiagnosis", "ReferralService", "ReferralStatus",
     "ServiceDecision",
     "TrainingAttempt", "TrainingModule", "TrainingReminder",
+    "ClaimSubmission", "SubmissionStatus",
 ]
