@@ -6,6 +6,9 @@ from webapp.models.audit import AuditEvent
 from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import Claim, ClaimStatus, Member
 from webapp.models.files import StoredFile
+from webapp.models.helpdesk import (BusinessCalendar, Holiday, ItemPresence, Rating, SavedInboxView,
+                                    ServiceTarget)
+from webapp.models.kb import Article, ArticleAnswer, Audience
 from webapp.models.mail import OutgoingMail
 from webapp.models.messages import (
     FaxLine, Message, MessageCategory, MessageSubcategory, MessageThread, ReplyTemplate, ThreadRead,
@@ -25,4 +28,6 @@ __all__ = [
     "EmailLink", "EmailLinkPurpose", "PasscodeChallenge", "PasscodePurpose", "PasswordHistory",
     "RateLimitHit", "Registration", "RegistrationStep", "SecurityAnswer",
     "SearchPending",
+    "BusinessCalendar", "Holiday", "ItemPresence", "Rating", "SavedInboxView", "ServiceTarget",
+    "Article", "ArticleAnswer", "Audience",
 ]

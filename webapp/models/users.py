@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.clock import utcnow_naive
@@ -75,6 +75,8 @@ class User(UserMixin, db.Model):
     office_address: Mapped[str | None] = mapped_column(String(300))  # the provider's full address
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     last_sign_in_at: Mapped[datetime | None]
+    # Agents: a notice e-mail when a provider answers an item assigned to them (My Profile).
+    notify_on_answer: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents")
 
