@@ -96,17 +96,17 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, main, messages, profile, registration, search,
+        attachments, auth, cases, claims, demo, helpdesk, kb, main, messages, profile, registration, search,
     )
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
-                      claims.bp, messages.bp, search.bp, demo.bp):
+                      claims.bp, messages.bp, search.bp, demo.bp, helpdesk.bp, kb.bp):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
     from webapp.blueprints.auth.services import idle_expired
-    from webapp.htmx import redirect_to
+    from webapp.htmx import is_passive_request, redirect_to
     from webapp.security import register_static_fingerprints, set_security_headers
 
     register_static_fingerprints(app)
@@ -123,8 +123,9 @@ def register_request_hooks(app: Flask) -> None:
             session.clear()
             session["idle_signed_out"] = True
             return redirect_to(url_for("auth.sign_in"))
-        # Refresh at most once a minute: fewer Set-Cookie headers on the wire.
-        if now - session.get("last_seen", 0) > 60:
+        # Refresh at most once a minute: fewer Set-Cookie headers on the wire. Polling is not
+        # activity (webapp/htmx.py passive): an open page must not keep a session alive.
+        if now - session.get("last_seen", 0) > 60 and not is_passive_request(app):
             session["last_seen"] = now
         return None
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
+from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_standard_queues
@@ -89,4 +90,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
     db.session.commit()
     seed_demo_cases()
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
+    seed_demo_helpdesk(password)  # service targets, help articles, a supervisor, threads, ratings
+    if not any(login.email == SUPERVISOR_EMAIL for login in logins):
+        logins.append(DemoLogin(email=SUPERVISOR_EMAIL, role="Supervisor", works_for="every queue"))
     return logins

@@ -9,6 +9,7 @@ from webapp.blueprints.providers.services import active_provider_ids
 from webapp.blueprints.queues.services import visible_queues
 from sqlalchemy import select
 
+from webapp.blueprints.kb.search_source import PUBLIC_TERM, SIGNED_IN_TERM
 from webapp.extensions import db
 from webapp.models import Queue, Role, User
 from webapp.search import Scope, SearchResults, excerpt, get_source, search
@@ -21,13 +22,17 @@ PER_PAGE = 20
 SUGGESTIONS = 5
 
 
-def scope_for(user: User) -> Scope:
-    """Provider users: their active providers; agents: their queues; admins: everything."""
+def scope_for(user: User | None) -> Scope:
+    """Provider users: their active providers; agents: their queues; admins: everything. Anyone
+    signed in also sees every article; visitors who are not signed in only public articles."""
+    if user is None or not user.is_authenticated:
+        return Scope.providers([PUBLIC_TERM])
     if user.role == Role.ADMIN:
         return Scope.admin()
     if user.role == Role.AGENT:
-        return Scope.agent(q.slug for q in visible_queues(user))
-    return Scope.providers(active_provider_ids(user))
+        return Scope(queues=frozenset(q.slug for q in visible_queues(user)),
+                     provider_ids=frozenset({SIGNED_IN_TERM}), include_internal=True)
+    return Scope.providers([*active_provider_ids(user), SIGNED_IN_TERM])
 
 
 @dataclass
@@ -40,6 +45,7 @@ class ResultItem:
     updated: datetime | None
     url: str | None
     excerpt: list[tuple[str, bool]] = field(default_factory=list)
+    record_id: str = ""
 
 
 @dataclass
@@ -85,7 +91,7 @@ def _items(results: SearchResults, with_excerpts: bool) -> list[ResultItem]:
                 texts[(kind, str(document["id"]))] = display_text(document)  # never internal notes
     return [ResultItem(kind_label=_label(hit.kind), number=hit.number, title=hit.title,
                        status=hit.status, type=hit.type or hit.category, updated=hit.updated,
-                       url=_url(hit.kind, hit.record_id),
+                       url=_url(hit.kind, hit.record_id), record_id=hit.record_id,
                        excerpt=excerpt(texts.get((hit.kind, hit.record_id), ""), results))
             for hit in results.hits]
 
@@ -140,8 +146,14 @@ def suggestions(user: User, query: str) -> list[ResultItem]:
 
 def similar_open(user: User, text: str, kind: str) -> list[ResultItem]:
     """Open records of `kind` in the user's scope sharing words with `text` (a new subject)."""
-    if kind not in ("case", "thread"):
+    if kind not in ("case", "thread", "article"):
         return []
     results = search(scope_for(user), text, per_page=SUGGESTIONS, facets=False, count=False,
                      open_only=True, any_word=True, filters={"kind": kind})
     return _items(results, with_excerpts=False)
+
+
+def matching_articles(user: User | None, text: str, *, per_page: int = SUGGESTIONS, page: int = 1):
+    """Articles in the user's scope matching `text` (any word), best first."""
+    return search(scope_for(user), text, page=page, per_page=per_page, facets=False, count=True,
+                  any_word=True, filters={"kind": "article"})
