@@ -16,10 +16,10 @@ from webapp.blueprints.attachments.services import (
 )
 from webapp.blueprints.cases import bp, services
 from webapp.blueprints.cases.case_types import case_type_of
-from webapp.blueprints.helpdesk import live
-from webapp.blueprints.helpdesk.forms import MergeForm, RatingForm
-from webapp.blueprints.helpdesk.ratings import can_rate
-from webapp.blueprints.helpdesk.services import notify_assignee
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.ratings import can_rate
+from webapp.helpdesk.notices import notify_assignee
 from webapp.blueprints.cases.forms import (
     STATUS_CHOICES,
     AttachForm,

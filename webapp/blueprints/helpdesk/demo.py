@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
-from webapp.blueprints.helpdesk.targets import seed_demo_service_targets
+from webapp.helpdesk.targets import seed_demo_service_targets
 from webapp.blueprints.kb.demo import seed_demo_articles
 from webapp.blueprints.messages.services import Draft, agent_reply, start_thread, subcategory_by_slugs
 from webapp.blueprints.providers.services import active_providers

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.cases.case_types import CASE_TYPES
-from webapp.blueprints.helpdesk import targets as service_targets
+from webapp.helpdesk import targets as service_targets
 from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source
 from webapp.extensions import db
 from webapp.models import (Case, CaseComment, CaseStatus, ItemPresence, Message, MessageSubcategory,

@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit import record_request
 from webapp.blueprints.cases.services import case_for, works_case
-from webapp.blueprints.helpdesk import bp, inbox, inbox_sources, live, ratings, supervisor
-from webapp.blueprints.helpdesk.forms import MergeForm, PeriodForm, RatingForm
+from webapp.blueprints.helpdesk import bp, inbox, inbox_sources, supervisor
+from webapp.helpdesk import live, ratings
+from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.blueprints.helpdesk.merge import (MergeError, merge_cases, merge_threads, survivor_case,
                                               survivor_thread)
 from webapp.blueprints.attachments.services import files_of

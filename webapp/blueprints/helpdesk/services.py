@@ -1,4 +1,4 @@
-"""Provider Home ("what needs you") and the notice to an assignee when the provider answers."""
+"""Provider Home: "what needs you"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,14 +10,12 @@ from webapp.blueprints.claims.services import user_tax_ids
 from webapp.blueprints.messages.services import unread_threads, visible_threads
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.mailer import queue_mail
 from webapp.models import (AccessStatus, Case, CaseStatus, Claim, MessageCategory, MessageSubcategory,
                            MessageThread, ProviderAccess, ThreadStatus, User)
 
 HOME_LIST = 5
 DENIED_DAYS = 30
 GRIEVANCE_CATEGORY = "grievance-and-appeal"
-NOTICE_SUBJECT = "A provider answered an item assigned to you"
 
 
 @dataclass
@@ -62,16 +60,3 @@ def provider_home(user: User, today: date | None = None) -> ProviderHome:
         unread_threads=_section(unread, [MessageThread.last_activity_at.desc(), MessageThread.id.desc()]),
         grievances=_section(grievances, [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id]),
         denied_claims=_section(denied, [func.coalesce(Claim.paid_date, Claim.received_date).desc(), Claim.id.desc()]))
-
-
-def notify_assignee(assignee: User | None, link: str) -> bool:
-    """Queue the notice (a link, nothing about the patient or the question) unless the agent
-    turned it off in My Profile. The caller commits, then delivers."""
-    if assignee is None or not assignee.is_agent or not assignee.is_active or not assignee.notify_on_answer:
-        return False
-    queue_mail(assignee.email, NOTICE_SUBJECT,
-               "A provider office answered an item assigned to you in ProviderDesk.\n\n"
-               f"Sign in to read it:\n{link}\n\n"
-               "You can turn these notices off in My Profile.\n")
-    return True
-

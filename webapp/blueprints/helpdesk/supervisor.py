@@ -11,8 +11,8 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from webapp.blueprints.helpdesk import targets as service_targets
-from webapp.blueprints.helpdesk.calendars import Calendar, business_hours_between
+from webapp.helpdesk import targets as service_targets
+from webapp.helpdesk.calendars import Calendar, business_hours_between
 from webapp.blueprints.helpdesk.inbox import inbox_sources
 from webapp.blueprints.helpdesk.inbox_sources import case_first_responses, thread_first_responses
 from webapp.extensions import db

@@ -1,5 +1,5 @@
 """What the search index knows about an article. Scope: the index's provider terms carry the
-audience ("kb-public" for everyone, "kb-signed-in" for signed-in users; see search/services.py)."""
+audience (PUBLIC_TERM for everyone, SIGNED_IN_TERM for signed-in users; see search/services.py)."""
 from __future__ import annotations
 
 from flask import url_for
@@ -7,11 +7,9 @@ from sqlalchemy import select
 
 from webapp.blueprints.kb.markdown import plain_text
 from webapp.blueprints.kb.services import category_names
+from webapp.blueprints.search.services import PUBLIC_TERM, SIGNED_IN_TERM
 from webapp.extensions import db
 from webapp.models import Article, Audience
-
-PUBLIC_TERM = "kb-public"
-SIGNED_IN_TERM = "kb-signed-in"
 
 
 def load_documents(ids):

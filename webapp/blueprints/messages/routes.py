@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
-from webapp.blueprints.helpdesk import live
-from webapp.blueprints.helpdesk.forms import MergeForm, RatingForm
-from webapp.blueprints.helpdesk.ratings import can_rate
-from webapp.blueprints.helpdesk.services import notify_assignee
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.ratings import can_rate
+from webapp.helpdesk.notices import notify_assignee
 from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.claims.services import visible_claim, visible_claim_by_number, visible_member, \
     visible_member_by_member_id

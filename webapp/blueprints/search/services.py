@@ -9,7 +9,6 @@ from webapp.blueprints.providers.services import active_provider_ids
 from webapp.blueprints.queues.services import visible_queues
 from sqlalchemy import select
 
-from webapp.blueprints.kb.search_source import PUBLIC_TERM, SIGNED_IN_TERM
 from webapp.extensions import db
 from webapp.models import Queue, Role, User
 from webapp.search import Scope, SearchResults, excerpt, get_source, search
@@ -19,6 +18,10 @@ FACET_TITLES = {"kind": "Record", "type": "Type", "status": "Status", "category"
                 "queue": "Queue"}
 FILTER_NAMES = tuple(FACET_TITLES)
 PER_PAGE = 20
+# Scope terms of knowledge-base articles (their documents' provider_ids): public ones are for
+# everyone, the others for anyone signed in.
+PUBLIC_TERM = "kb-public"
+SIGNED_IN_TERM = "kb-signed-in"
 SUGGESTIONS = 5
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from webapp.blueprints.helpdesk.calendars import Calendar, add_business_hours, parse_hours
+from webapp.helpdesk.calendars import Calendar, add_business_hours, parse_hours
 from webapp.extensions import db
 from webapp.models import BusinessCalendar, Holiday, Queue, ServiceTarget
 

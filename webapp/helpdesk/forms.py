@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from webapp.blueprints.helpdesk.ratings import SCORES
+from webapp.helpdesk.ratings import SCORES
 
 
 class RatingForm(FlaskForm):
