@@ -24,6 +24,15 @@ from webapp.htmx import passive, redirect_to, render_page
 
 CLAIM_ATTEMPTS = 5
 
+MAX_ID = 2 ** 63 - 1  # larger ids in URLs exist nowhere (and would overflow the database driver)
+
+
+def _id_or_404(value: int) -> int:
+    if value > MAX_ID:
+        abort(404)
+    return value
+
+
 
 @bp.record_once
 def _register_inbox_sources(_state):
@@ -143,7 +152,7 @@ def save_view():
 @login_required
 def delete_view(view_id: int):
     _agent_only()
-    if not inbox.delete_view(current_user, view_id):
+    if not inbox.delete_view(current_user, _id_or_404(view_id)):
         abort(404)
     db.session.commit()
     flash("The view was deleted.", "success")
@@ -203,7 +212,7 @@ def _live_response(kind: str, item, entries, status_label: str, poll_url_for, pa
 @login_required
 @passive
 def live_thread(thread_id: int):
-    thread = visible_thread(current_user, thread_id)
+    thread = visible_thread(current_user, _id_or_404(thread_id))
     if thread is None:
         abort(404)
     _presence_commit("thread", thread.id)
@@ -235,6 +244,7 @@ def _item_page(kind: str, item) -> str:
 
 
 def _visible_item(kind: str, item_id: int):
+    _id_or_404(item_id)
     if kind == "thread":
         return visible_thread(current_user, item_id)
     if kind == "case":

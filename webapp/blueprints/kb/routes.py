@@ -16,6 +16,15 @@ from webapp.search import IndexUnavailable
 
 SEARCH_RESULTS = 20
 
+MAX_ID = 2 ** 63 - 1  # larger ids in URLs exist nowhere (and would overflow the database driver)
+
+
+def _id_or_404(value: int) -> int:
+    if value > MAX_ID:
+        abort(404)
+    return value
+
+
 
 @bp.record_once
 def _register_search_source(_state):
@@ -53,7 +62,7 @@ def index():
 
 @bp.route("/help/<int:article_id>")
 def article(article_id: int):
-    found = services.visible_article(current_user, article_id)
+    found = services.visible_article(current_user, _id_or_404(article_id))
     if found is None:
         abort(404)
     return render_page("kb/article.html", article=found, categories=services.category_names(),
@@ -64,7 +73,7 @@ def article(article_id: int):
 @login_required
 def answered(article_id: int):
     """"This answered my question": the draft is closed (nothing is sent) and it is counted."""
-    found = services.visible_article(current_user, article_id)
+    found = services.visible_article(current_user, _id_or_404(article_id))
     if found is None or not current_user.is_provider_user:
         abort(404)
     source = request.args.get("source", "message")
@@ -119,7 +128,7 @@ def new_article():
 @login_required
 def edit_article(article_id: int):
     _agent_only()
-    found = services.visible_article(current_user, article_id)
+    found = services.visible_article(current_user, _id_or_404(article_id))
     if found is None:
         abort(404)
     return _edit(found)
