@@ -16,8 +16,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def render(text: str) -> Markup:
     """Safe HTML for an article body. Headings start at h2: the page's h1 is the title."""
     html = _renderer.render(text or "").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                            url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"))
+    return Markup(sanitise(html))
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allowed tags and attributes (the second line of defence after html=False)."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer")
 
 
 def plain_text(text: str) -> str:
