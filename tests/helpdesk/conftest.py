@@ -19,10 +19,11 @@ def switch(client, email: str):
     return client
 
 
-def new_thread(app, client, subject="Why was this paid at this amount?") -> int:
+def new_thread(app, client, subject="Why was this paid at this amount?",
+               body="Please explain the payment.") -> int:
     _, claim_number = claim_of(app, "000123456")
     switch(client, "staff@sunrise.example")
-    return thread_id_from(ask_about_claim(client, claim_number, subject=subject))
+    return thread_id_from(ask_about_claim(client, claim_number, subject=subject, body=body))
 
 
 def user_id(app, email: str) -> int:

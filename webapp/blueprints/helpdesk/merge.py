@@ -53,7 +53,9 @@ def merge_threads(agent: User, duplicate: MessageThread, survivor: MessageThread
         survivor.status, survivor.closed_at = ThreadStatus.OPEN, None
     mark(db.session, "thread", duplicate.id)
     mark(db.session, "thread", survivor.id)
-    db.session.expire_all()
+    db.session.flush()
+    for thread in (duplicate, survivor):  # the messages moved by the UPDATE above
+        db.session.expire(thread, ["messages"])
 
 
 def merge_cases(agent: User, duplicate: Case, survivor: Case | None, now: datetime | None = None) -> None:
