@@ -16,10 +16,6 @@ from webapp.blueprints.attachments.services import (
 )
 from webapp.blueprints.cases import bp, services
 from webapp.blueprints.cases.case_types import case_type_of
-from webapp.helpdesk import live
-from webapp.helpdesk.forms import MergeForm, RatingForm
-from webapp.helpdesk.ratings import can_rate
-from webapp.helpdesk.notices import notify_assignee
 from webapp.blueprints.cases.forms import (
     STATUS_CHOICES,
     AttachForm,
@@ -30,6 +26,10 @@ from webapp.blueprints.cases.forms import (
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.notices import notify_assignee
+from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page, wants_fragment
 from webapp.mailer import deliver_pending
 from webapp.models import CaseStatus, Queue

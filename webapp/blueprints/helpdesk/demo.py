@@ -8,13 +8,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
-from webapp.helpdesk.targets import seed_demo_service_targets
 from webapp.blueprints.kb.demo import seed_demo_articles
 from webapp.blueprints.queues.services import assign_agent
 from webapp.extensions import db
+from webapp.helpdesk.targets import seed_demo_service_targets
 from webapp.models import Case, CaseStatus, Queue, Rating, Role, User
 
 SUPERVISOR_EMAIL = "supervisor@plan.example"
+
+
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.cases.case_types import CASE_TYPES
-from webapp.helpdesk import targets as service_targets
 from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source
 from webapp.extensions import db
-from webapp.models import (Case, CaseComment, CaseStatus, ItemPresence, Message, MessageSubcategory,
-                           MessageThread, Queue, Role, ThreadRead, ThreadStatus, User)
+from webapp.helpdesk import targets as service_targets
+from webapp.models import (Case, CaseComment, CaseStatus, ItemPresence, Message, MessageCategory,
+                           MessageSubcategory, MessageThread, Queue, Role, ThreadRead, ThreadStatus, User)
 
 AGENT_ROLES = (Role.AGENT, Role.ADMIN)
 PROVIDER_ROLES = (Role.STAFF, Role.LOCAL_OFFICE_ADMIN)
@@ -214,8 +214,6 @@ def thread_unread_count(agent: User, queue_ids: list[int]) -> int:
 
 
 def _thread_types():
-    from webapp.models import MessageCategory
-
     return [(c.name, c.name) for c in db.session.scalars(select(MessageCategory).order_by(MessageCategory.position))]
 
 

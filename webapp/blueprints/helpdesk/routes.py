@@ -9,17 +9,17 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webapp.audit import record_request
-from webapp.blueprints.cases.services import case_for, works_case
+from webapp.blueprints.attachments.services import files_of
+from webapp.blueprints.cases.services import all_queues, case_for, works_case
 from webapp.blueprints.helpdesk import bp, inbox, inbox_sources, supervisor
-from webapp.helpdesk import live, ratings
-from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.blueprints.helpdesk.merge import (MergeError, merge_cases, merge_threads, survivor_case,
                                               survivor_thread)
-from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.messages.services import mark_read, visible_thread
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
+from webapp.helpdesk import live, ratings
+from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.htmx import passive, redirect_to, render_page
 
 CLAIM_ATTEMPTS = 5
@@ -67,7 +67,7 @@ def inbox_page():
                        zone=inbox.user_zone(current_user), queues=visible_queues(current_user),
                        types=inbox.type_choices(), states=inbox.STATES, assignees=inbox.ASSIGNEES,
                        views=inbox.saved_views(current_user), agents=inbox.assignable_agents(current_user),
-                       all_queues=visible_queues(current_user))
+                       all_queues=all_queues())
 
 
 @bp.route("/inbox/next", methods=["POST"])

@@ -11,11 +11,11 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from webapp.helpdesk import targets as service_targets
-from webapp.helpdesk.calendars import Calendar, business_hours_between
 from webapp.blueprints.helpdesk.inbox import inbox_sources
 from webapp.blueprints.helpdesk.inbox_sources import case_first_responses, thread_first_responses
 from webapp.extensions import db
+from webapp.helpdesk import targets as service_targets
+from webapp.helpdesk.calendars import Calendar, business_hours_between
 from webapp.models import ArticleAnswer, Case, MessageThread, Queue, Rating, Role, User
 
 # Issue 11 adds a Supervisor role; until then administrators are the supervisors.

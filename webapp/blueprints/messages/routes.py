@@ -8,13 +8,9 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
-from webapp.helpdesk import live
-from webapp.helpdesk.forms import MergeForm, RatingForm
-from webapp.helpdesk.ratings import can_rate
-from webapp.helpdesk.notices import notify_assignee
-from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.claims.services import visible_claim, visible_claim_by_number, visible_member, \
     visible_member_by_member_id
+from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
@@ -23,6 +19,10 @@ from webapp.blueprints.messages.forms import (
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.notices import notify_assignee
+from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
 from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
