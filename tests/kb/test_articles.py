@@ -120,3 +120,16 @@ def test_the_guide_links_the_articles_of_each_category(client, demo):
     switch(client, "staff@sunrise.example")
     page = text_of(client.get("/messages/guide"))
     assert "Help articles by category" in page and "Grievance or appeal: which one do I need?" in page
+
+
+def test_articles_appear_beside_similar_records_on_new_message_and_create_case(app, client, demo):
+    with app.app_context():
+        get_service().reindex(procs=1)
+    switch(client, "staff@sunrise.example")
+    for kind, source in (("thread", "message"), ("case", "case")):
+        html = client.post("/search/similar", data={"subject": "expedited appeal fax", "kind": kind}).get_data(as_text=True)
+        assert "Help articles that may answer your question" in html and "Expedited appeals go by fax" in html
+        assert f"answered?source={source}" in html and "Still need help" in html
+    switch(client, "agent@plan.example")  # agents are not offered articles instead of answering
+    html = client.post("/search/similar", data={"subject": "expedited appeal fax", "kind": "thread"}).get_data(as_text=True)
+    assert "Help articles" not in html
