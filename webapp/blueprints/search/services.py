@@ -25,17 +25,18 @@ SIGNED_IN_TERM = "kb-signed-in"
 SUGGESTIONS = 5
 
 
-def scope_for(user: User | None) -> Scope:
-    """Provider users: their active providers; agents: their queues; admins: everything. Anyone
-    signed in also sees every article; visitors who are not signed in only public articles."""
-    if user is None or not user.is_authenticated:
-        return Scope.providers([PUBLIC_TERM])
+def scope_for(user: User | None, *, articles: bool = False) -> Scope:
+    """Provider users: their active providers; agents: their queues; admins: everything. With
+    `articles`, only help articles: every one for anyone signed in, public ones for visitors.
+    (The cases-and-messages search never lists articles; they have their own page.)"""
+    if articles:
+        signed_in = user is not None and user.is_authenticated
+        return Scope.providers([SIGNED_IN_TERM if signed_in else PUBLIC_TERM])
     if user.role == Role.ADMIN:
         return Scope.admin()
     if user.role == Role.AGENT:
-        return Scope(queues=frozenset(q.slug for q in visible_queues(user)),
-                     provider_ids=frozenset({SIGNED_IN_TERM}), include_internal=True)
-    return Scope.providers([*active_provider_ids(user), SIGNED_IN_TERM])
+        return Scope.agent(q.slug for q in visible_queues(user))
+    return Scope.providers(active_provider_ids(user))
 
 
 @dataclass
@@ -151,12 +152,12 @@ def similar_open(user: User, text: str, kind: str) -> list[ResultItem]:
     """Open records of `kind` in the user's scope sharing words with `text` (a new subject)."""
     if kind not in ("case", "thread", "article"):
         return []
-    results = search(scope_for(user), text, per_page=SUGGESTIONS, facets=False, count=False,
-                     open_only=True, any_word=True, filters={"kind": kind})
+    results = search(scope_for(user, articles=kind == "article"), text, per_page=SUGGESTIONS, facets=False,
+                     count=False, open_only=True, any_word=True, filters={"kind": kind})
     return _items(results, with_excerpts=False)
 
 
 def matching_articles(user: User | None, text: str, *, per_page: int = SUGGESTIONS, page: int = 1):
     """Articles in the user's scope matching `text` (any word), best first."""
-    return search(scope_for(user), text, page=page, per_page=per_page, facets=False, count=True,
-                  any_word=True, filters={"kind": "article"})
+    return search(scope_for(user, articles=True), text, page=page, per_page=per_page, facets=False,
+                  count=True, any_word=True, filters={"kind": "article"})
