@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.helpdesk.conftest import new_thread, pending_provider_case, switch, text_of
 from webapp.blueprints.helpdesk.supervisor import Row, is_supervisor
 from webapp.extensions import db
-from webapp.models import Case, Role, User
+from webapp.models import Case, Role, User, UserStatus
 
 
 def test_only_supervisors_see_the_page(client, demo):
@@ -19,7 +19,8 @@ def test_only_supervisors_see_the_page(client, demo):
         assert client.get("/supervisor").status_code == 404
         assert client.get("/supervisor.csv").status_code == 404
         assert "Supervisor" not in text_of(client.get("/")).split("Welcome")[0]
-    assert not is_supervisor(User(role=Role.AGENT)) and is_supervisor(User(role=Role.ADMIN))
+    active = UserStatus.ACTIVE
+    assert not is_supervisor(User(role=Role.AGENT, status=active)) and is_supervisor(User(role=Role.ADMIN, status=active))
 
 
 def test_figures_per_queue_and_agent_with_a_csv_export(app, client, demo):

@@ -77,8 +77,9 @@ class InboxSource:
     label: str
     # items(agent, queue_ids, states, now) -> list[InboxItem]
     items: Callable[[User, list[int], set[str], datetime], list[InboxItem]]
-    # claim(agent, item_id) -> True when this agent got it (atomic: assigned only if unassigned)
-    claim: Callable[[User, int], bool]
+    # claim(agent id, item id) -> True when this agent got it (atomic: assigned only if unassigned;
+    # its first statement is the UPDATE, see routes.next_item)
+    claim: Callable[[int, int], bool]
     assign: Callable[[User, int, User | None], bool]     # (acting agent, item id, assignee)
     move: Callable[[User, int, Queue], bool]
     types: Callable[[], list[tuple[str, str]]]          # (value, label) for the Type filter
@@ -181,15 +182,19 @@ def type_choices() -> list[tuple[str, str]]:
 
 # --- acting on items ----------------------------------------------------------------------------
 
-def claim_next(agent: User, now: datetime | None = None) -> InboxItem | None:
-    """Assign the agent the unassigned item of their queues that is due first (the caller commits).
+def next_candidates(agent: User, now: datetime | None = None) -> list[InboxItem]:
+    """The unassigned items of the agent's queues waiting on the plan, due first at the top."""
+    return inbox(agent, Filters(state="ours", assignee="unassigned"), now).items
+
+
+def claim_first(agent_id: int, candidates: list[InboxItem]) -> InboxItem | None:
+    """Assign the agent the first candidate nobody took meanwhile (the caller commits).
 
     Each claim is one conditional UPDATE (only while nobody holds the item): two agents asking at
     the same moment never get the same item; the loser goes on to the next candidate.
     """
-    page = inbox(agent, Filters(state="ours", assignee="unassigned"), now)
-    for item in page.items:
-        if _sources[item.kind].claim(agent, item.id):
+    for item in candidates:
+        if _sources[item.kind].claim(agent_id, item.id):
             return item
     return None
 

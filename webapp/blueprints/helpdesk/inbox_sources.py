@@ -89,10 +89,10 @@ def case_items(agent: User, queue_ids: list[int], states: set[str], now: datetim
     return items
 
 
-def claim_case(agent: User, case_id: int) -> bool:
+def claim_case(agent_id: int, case_id: int) -> bool:
     result = db.session.execute(
         update(Case).where(Case.id == case_id, Case.assigned_to_id.is_(None))
-        .values(assigned_to_id=agent.id), execution_options={"synchronize_session": False})
+        .values(assigned_to_id=agent_id), execution_options={"synchronize_session": False})
     if result.rowcount != 1:
         return False
     case = db.session.get(Case, case_id)
@@ -175,10 +175,10 @@ def thread_items(agent: User, queue_ids: list[int], states: set[str], now: datet
     return items
 
 
-def claim_thread(agent: User, thread_id: int) -> bool:
+def claim_thread(agent_id: int, thread_id: int) -> bool:
     result = db.session.execute(
         update(MessageThread).where(MessageThread.id == thread_id, MessageThread.assigned_to_id.is_(None))
-        .values(assigned_to_id=agent.id), execution_options={"synchronize_session": False})
+        .values(assigned_to_id=agent_id), execution_options={"synchronize_session": False})
     if result.rowcount == 1:
         thread = db.session.get(MessageThread, thread_id)
         db.session.refresh(thread)

@@ -2,6 +2,7 @@
 Supervisor page."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from flask import abort, current_app, flash, make_response, render_template, request, url_for
@@ -75,16 +76,26 @@ def inbox_page():
 def next_item():
     """Take the unassigned item of my queues that is due first."""
     _agent_only()
-    item = None
-    for _attempt in range(CLAIM_ATTEMPTS):
+    candidates, agent_id = inbox.next_candidates(current_user), current_user.id
+    # End the read: the claim then starts its own transaction with the UPDATE (nothing is read
+    # before it), so on SQLite it waits for another agent's claim instead of failing on an
+    # outdated snapshot.
+    db.session.commit()
+    item, busy = None, True
+    for attempt in range(CLAIM_ATTEMPTS):
         try:
-            item = inbox.claim_next(current_user)
+            item = inbox.claim_first(agent_id, candidates)
             if item is not None:
                 record_request(f"{item.kind}.assign", item.kind, item.id)
             db.session.commit()
+            busy = False
             break
-        except OperationalError:  # SQLite: another agent's claim committed first; look again
+        except OperationalError:  # the database stayed locked (busy timeout): try again shortly
             db.session.rollback()
+            time.sleep(0.1 * (attempt + 1))
+    if busy:
+        flash("The inbox is busy right now. Please choose Next again.", "warning")
+        return redirect_to(url_for("helpdesk.inbox_page"))
     if item is None:
         flash("Nothing is waiting: every item of your queues is assigned.", "info")
         return redirect_to(url_for("helpdesk.inbox_page"))
