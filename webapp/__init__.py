@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import load_settings
 from webapp.blueprints.account import sessions
 from webapp.extensions import compress, csrf, db, login_manager, mail, migrate
+from webapp.htmx import is_passive_request
 from webapp.security import BoundedIntegerConverter, install_form_guards, same_origin_request
 
 log = logging.getLogger("webapp")
@@ -121,7 +122,8 @@ def register_extensions(app: Flask) -> None:
     def load_user(session_secret: str):
         """Flask-Login's "user id" is the secret of a server-side session row (account/sessions)."""
         loaded = sessions.load(session_secret, idle_minutes=app.config["SESSION_IDLE_MINUTES"],
-                               max_hours=app.config["SESSION_MAX_HOURS"])
+                               max_hours=app.config["SESSION_MAX_HOURS"],
+                               touch=not is_passive_request(app))
         if loaded.expired:
             g.session_expired = True
         if db.session.dirty or db.session.deleted:  # last_seen_at touched, or an expired row removed
@@ -137,15 +139,16 @@ def _project_path(name: str):
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, health, main, messages, office, practice, profile,
-        referrals, registration, search, support, terms, training,
+        attachments, auth, cases, claims, demo, health, helpdesk, kb, main, messages, office, practice,
+        profile, referrals, registration, search, support, terms, training,
     )
     from webapp.blueprints import dashboard, reports, submission
 
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
                       claims.bp, messages.bp, search.bp, demo.bp, health.bp, referrals.bp, support.bp,
                       practice.bp, training.bp, office.bp, terms.bp,
-                      submission.bp, reports.bp, dashboard.bp):
+                      submission.bp, reports.bp, dashboard.bp,
+                      helpdesk.bp, kb.bp):
         app.register_blueprint(blueprint)
 
 

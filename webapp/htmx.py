@@ -35,3 +35,15 @@ def redirect_to(location: str, status: int = 303):
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location, status)
+
+
+def passive(view):
+    """Mark a view that the page calls by itself (polling): it does not count as activity for the
+    idle sign-out and does not refresh the session cookie."""
+    view.passive_request = True
+    return view
+
+
+def is_passive_request(app) -> bool:
+    view = app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "passive_request", False))

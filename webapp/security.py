@@ -50,6 +50,8 @@ def safe_next_path(target: str | None) -> str | None:
 
 
 def set_security_headers(response):
+    if response.status_code == 304:
+        return response  # no body to protect; a poll's "nothing new" stays a few bytes
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")

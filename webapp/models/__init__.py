@@ -7,6 +7,9 @@ from webapp.models.cases import Case, CaseComment, CaseSequence, CaseStatus
 from webapp.models.claims import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, EligibilityCheck,
                                   LineAdjustment, Member, Payment, RemittanceCode, ServiceLine)
 from webapp.models.files import StoredFile
+from webapp.models.helpdesk import (BusinessCalendar, Holiday, ItemPresence, Rating, SavedInboxView,
+                                    ServiceTarget)
+from webapp.models.kb import Article, ArticleAnswer, Audience
 from webapp.models.mail import OutgoingMail
 from webapp.models.messages import (
     FaxLine, Message, MessageCategory, MessageSubcategory, MessageThread, ReplyTemplate, ThreadRead,
@@ -36,4 +39,6 @@ __all__ = [
     "ServiceDecision",
     "TrainingAttempt", "TrainingModule", "TrainingReminder",
     "ClaimSubmission", "SubmissionStatus",
+    "BusinessCalendar", "Holiday", "ItemPresence", "Rating", "SavedInboxView", "ServiceTarget",
+    "Article", "ArticleAnswer", "Audience",
 ]

@@ -64,12 +64,15 @@ class Case(db.Model):
     # The case type's own fields (label order comes from the catalogue).
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    # A duplicate merged by an agent: its comments and files moved to this case.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
 
     provider = relationship("Provider")
     queue = relationship("Queue")
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
-    follow_up_of: Mapped["Case | None"] = relationship(remote_side=[id])
+    follow_up_of: Mapped["Case | None"] = relationship(remote_side=[id], foreign_keys=[follow_up_of_id])
+    merged_into: Mapped["Case | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     def __repr__(self) -> str:
         return f"<Case {self.number}>"

@@ -89,6 +89,8 @@ class MessageThread(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     due_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # A duplicate merged by an agent: its messages moved to this thread.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("message_thread.id"))
 
     provider = relationship("Provider")
     subcategory: Mapped[MessageSubcategory] = relationship()
@@ -97,7 +99,8 @@ class MessageThread(db.Model):
     member = relationship("Member")
     created_by = relationship("User", foreign_keys=[created_by_id])
     assigned_to = relationship("User", foreign_keys=[assigned_to_id])
-    linked_from: Mapped["MessageThread | None"] = relationship(remote_side=[id])
+    linked_from: Mapped["MessageThread | None"] = relationship(remote_side=[id], foreign_keys=[linked_from_id])
+    merged_into: Mapped["MessageThread | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     messages: Mapped[list["Message"]] = relationship(back_populates="thread", order_by="Message.id")
 
     __table_args__ = (Index("ix_message_thread_queue_due", "queue_id", "status", "due_at"),)

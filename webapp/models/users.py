@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.clock import utcnow_naive
@@ -79,6 +79,8 @@ class User(UserMixin, db.Model):
     # The Terms and Conditions version last accepted; a different TERMS_VERSION asks again at sign-in.
     terms_version: Mapped[str | None] = mapped_column(String(20))
     terms_accepted_at: Mapped[datetime | None]
+    # Agents: a notice e-mail when a provider answers an item assigned to them (My Profile).
+    notify_on_answer: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     # Explicit order: PostgreSQL, unlike SQLite, gives no stable order without one.
     queues: Mapped[list[Queue]] = relationship(secondary=agent_queues, back_populates="agents",

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
-from webapp.search.schema import KINDS
+from webapp.search.schema import KINDS as SCHEMA_KINDS
+
+# Knowledge-base articles share the schema's fields (issue 13); fold into schema.KINDS at merge.
+KINDS = (*SCHEMA_KINDS, "article")
 
 
 @dataclass(frozen=True)

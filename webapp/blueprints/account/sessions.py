@@ -42,8 +42,10 @@ class Loaded:
     expired: bool = False  # the session existed but ran out (idle or absolute lifetime)
 
 
-def load(secret: str | None, *, idle_minutes: int, max_hours: int, now: datetime | None = None) -> Loaded:
-    """The active user of the session behind `secret`. An expired session row is deleted."""
+def load(secret: str | None, *, idle_minutes: int, max_hours: int, now: datetime | None = None,
+         touch: bool = True) -> Loaded:
+    """The active user of the session behind `secret`. An expired session row is deleted.
+    `touch=False` (a page polling by itself) does not count as activity for the idle timeout."""
     if not secret or not isinstance(secret, str) or len(secret) > 100:
         return Loaded(None)
     row = db.session.get(UserSession, _row_id(secret))
@@ -57,7 +59,7 @@ def load(secret: str | None, *, idle_minutes: int, max_hours: int, now: datetime
     user = db.session.get(User, row.user_id)
     if user is None or user.status is not UserStatus.ACTIVE:
         return Loaded(None)
-    if (now - row.last_seen_at).total_seconds() >= TOUCH_SECONDS:
+    if touch and (now - row.last_seen_at).total_seconds() >= TOUCH_SECONDS:
         row.last_seen_at = now
     user.session_secret = secret
     return Loaded(user)

@@ -26,6 +26,10 @@ from webapp.blueprints.cases.forms import (
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.notices import notify_assignee
+from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page, wants_fragment
 from webapp.mailer import deliver_pending
 from webapp.models import CaseStatus, Queue
@@ -67,6 +71,14 @@ def _case_or_404(number: str):
 
 def _reopen_days() -> int:
     return current_app.config["CASE_REOPEN_DAYS"]
+
+
+def _live_context(case, comments) -> dict:
+    """The live part of a case page (new comments without a reload, who else has it open)."""
+    return live.page_context(current_user, "case", case, comments,
+                             poll_url_for=lambda last: url_for("helpdesk.live_case", number=case.number,
+                                                               after=last),
+                             page_url=url_for(request.endpoint, number=case.number))
 
 
 # --- Create Case ------------------------------------------------------------------------------
@@ -212,11 +224,15 @@ def work():
 def view(number: str):
     case = _case_or_404(number)
     record_request("case.view", "case", case.id)
+    live.touch(current_user, "case", case.id)
     db.session.commit()
     works = services.works_case(current_user, case)
+    comments = services.comments_for(current_user, case)
     return render_page(
         "cases/case.html", case=case, field_rows=services.field_rows(case),
-        comments=services.comments_for(current_user, case), files=files_of("case", case.id),
+        comments=comments, files=files_of("case", case.id), **_live_context(case, comments),
+        can_rate=can_rate(current_user, "case", case), rating_form=RatingForm(formdata=None),
+        merge_form=MergeForm(formdata=None),
         may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days()),
         works=works, status_choices=STATUS_CHOICES,
         queues=services.all_queues() if works else [], follow_ups=services.follow_ups_of(case),
@@ -284,16 +300,26 @@ def comment(number: str):
     case = _case_or_404(number)
     may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
     form = CommentForm()
-    status, saved = 200, False
+    status, saved, newer = 200, False, []
     if request.method == "POST":
         if not may_add:
             abort(403)
+        seen = request.form.get("seen_comment_id", "")
+        if current_user.is_agent and seen.isdigit() and len(seen) <= 18:
+            # Another person wrote while this comment was typed: show it and ask before sending.
+            newer = live.newer_entries(current_user, live.visible_case_comments(current_user, case), int(seen))
+    if request.method == "POST" and newer:
+        status = 422  # htmx swaps 422 answers in: the warning replaces the form, the text is kept
+    elif request.method == "POST":
         try:
             services.add_comment(current_user, case, form.comment.data or "",
                                  internal=bool(form.internal.data), reopen_days=_reopen_days(),
                                  public_base_url=current_app.config["PUBLIC_BASE_URL"])
             db.session.flush()
             record_request("case.comment", "case", case.id)
+            if current_user.is_provider_user:
+                notify_assignee(case.assigned_to, current_app.config["PUBLIC_BASE_URL"]
+                                + url_for("cases.view", number=case.number))
             db.session.commit()
         except services.CaseRuleError as exc:
             db.session.rollback()
@@ -308,10 +334,12 @@ def comment(number: str):
             form = CommentForm(formdata=None)
     else:
         record_request("case.view", "case", case.id)
+        live.touch(current_user, "case", case.id)
         db.session.commit()
+    comments = services.comments_for(current_user, case)
     return render_page("cases/comment.html", block="comments", status=status, case=case, form=form,
-                       comments=services.comments_for(current_user, case), may_add=may_add,
-                       saved=saved, reopen_days=_reopen_days())
+                       comments=comments, may_add=may_add, newer=newer,
+                       saved=saved, reopen_days=_reopen_days(), **_live_context(case, comments))
 
 
 # --- Attach -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
 from webapp.blueprints.providers.access_requests import request_access
+from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
 from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
@@ -113,6 +114,9 @@ def seed_demo(password: str) -> list[DemoLogin]:
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
     seed_demo_referrals(utcnow_naive().date(), current_app.config.get("REFERRAL_VALID_DAYS", 180))
     db.session.commit()
+    seed_demo_helpdesk(password)  # service targets, help articles, a supervisor, threads, ratings
+    if not any(login.email == SUPERVISOR_EMAIL for login in logins):
+        logins.append(DemoLogin(email=SUPERVISOR_EMAIL, role="Supervisor", works_for="every queue"))
     return logins
 
 

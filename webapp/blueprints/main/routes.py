@@ -1,5 +1,6 @@
 from flask_login import current_user, login_required
 
+from webapp.blueprints.helpdesk.services import provider_home
 from webapp.blueprints.main import bp
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.queues.services import visible_queues
@@ -10,4 +11,5 @@ from webapp.htmx import render_page
 @login_required
 def home():
     return render_page("main/home.html", providers=active_providers(current_user),
-                       queues=visible_queues(current_user))
+                       queues=visible_queues(current_user),
+                       needs=provider_home(current_user) if current_user.is_provider_user else None)

@@ -10,6 +10,7 @@ from webapp.audit import record_request
 from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
 from webapp.blueprints.claims.services import claim_code_question, visible_claim, visible_claim_by_number, \
     visible_member, visible_member_by_member_id
+from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
@@ -18,6 +19,10 @@ from webapp.blueprints.messages.forms import (
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
+from webapp.helpdesk import live
+from webapp.helpdesk.forms import MergeForm, RatingForm
+from webapp.helpdesk.notices import notify_assignee
+from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
 from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
@@ -183,7 +188,8 @@ def new_message():
 @login_required
 def guide():
     _provider_user_only()
-    return render_page("messages/guide.html")
+    return render_page("messages/guide.html", articles=articles_by_category(current_user),
+                       category_names=category_names())
 
 
 @bp.route("/messages/expedited-appeals")
@@ -201,7 +207,7 @@ def _thread_or_404(thread_id: int):
     return thread
 
 
-def _render_thread(thread, status=200, **forms):
+def _render_thread(thread, status=200, newer=(), **forms):
     from webapp.blueprints.attachments.services import files_of
 
     messages = services.visible_messages(current_user, thread)
@@ -213,7 +219,13 @@ def _render_thread(thread, status=200, **forms):
                    linked=services.linked_threads(current_user, thread),
                    deadline_basis=services.deadline_basis(thread), overdue=services.is_overdue(thread),
                    can_reopen=services.can_reopen(thread, reopen_days), reopen_days=reopen_days,
-                   can_escalate=services.can_escalate(thread))
+                   can_escalate=services.can_escalate(thread), newer=newer,
+                   can_rate=can_rate(current_user, "thread", thread),
+                   rating_form=RatingForm(formdata=None), merge_form=MergeForm(formdata=None),
+                   **live.page_context(current_user, "thread", thread, messages,
+                                       poll_url_for=lambda last: url_for("helpdesk.live_thread",
+                                                                         thread_id=thread.id, after=last),
+                                       page_url=url_for("messages.thread", thread_id=thread.id)))
     if current_user.is_agent:
         reply = forms.get("reply") or ReplyForm(prefix="reply")
         template_id = request.args.get("template", type=int)
@@ -238,6 +250,7 @@ def _render_thread(thread, status=200, **forms):
 def thread(thread_id: int):
     thread = _thread_or_404(thread_id)
     services.mark_read(current_user, thread)
+    live.touch(current_user, "thread", thread.id)
     record_request("thread.view", "thread", thread.id)
     db.session.commit()
     return _render_thread(thread)
@@ -269,7 +282,10 @@ def follow_up(thread_id: int):
     target = services.follow_up(current_user, thread, form.body.data, prepared,
                                 reopen_days=current_app.config["MESSAGE_REOPEN_DAYS"])
     record_request("thread.follow_up", "thread", target.id)
+    notify_assignee(target.assigned_to, current_app.config["PUBLIC_BASE_URL"]
+                    + url_for("messages.thread", thread_id=target.id))
     db.session.commit()
+    _deliver_mail()
     if target.id != thread.id:
         flash(f"Message {thread.reference} was closed more than "
               f"{current_app.config['MESSAGE_REOPEN_DAYS']} days ago, so your follow-up started "
@@ -391,6 +407,12 @@ def reply(thread_id: int):
         form.status.errors = ["Choose a status from the list."]
     if problem or form.status.errors:
         return _render_thread(thread, 422, reply=form)
+    seen = request.form.get("seen_message_id", "")
+    if seen.isdigit() and len(seen) <= 18:
+        # Another person wrote while this reply was typed: show it and ask before sending.
+        newer = live.newer_entries(current_user, services.visible_messages(current_user, thread), int(seen))
+        if newer:
+            return _render_thread(thread, 409, newer=newer, reply=form)
     prepared, refusals = _receive(form.attachments)
     if refusals:
         discard(prepared)

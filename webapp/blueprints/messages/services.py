@@ -447,6 +447,11 @@ def _unread_condition(user: User):
     return or_(read_at.is_(None), MessageThread.last_activity_at > read_at)
 
 
+def unread_threads(user: User):
+    """The threads `user` may see with news they have not read (a query to refine)."""
+    return visible_threads(user).where(_unread_condition(user))
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(
         visible_threads(user).where(_unread_condition(user)).subquery())) or 0

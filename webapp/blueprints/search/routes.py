@@ -63,4 +63,8 @@ def similar():
     kind = request.form.get("kind") or request.args.get("kind", "case")
     text = (request.form.get("subject") or "").strip()
     items = similar_open(current_user, text, kind) if len(text) >= 3 else []
-    return _fragment("search/_similar.html", items=items, kind=kind)
+    # Help articles that may answer the question come first (providers writing a draft only).
+    articles = (similar_open(current_user, text, "article")
+                if len(text) >= 3 and current_user.is_provider_user and kind in ("case", "thread") else [])
+    return _fragment("search/_similar.html", items=items, kind=kind, articles=articles,
+                     source="case" if kind == "case" else "message")

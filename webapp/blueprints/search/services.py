@@ -18,11 +18,20 @@ FACET_TITLES = {"kind": "Record", "type": "Type", "status": "Status", "category"
                 "queue": "Queue"}
 FILTER_NAMES = tuple(FACET_TITLES)
 PER_PAGE = 20
+# Scope terms of knowledge-base articles (their documents' provider_ids): public ones are for
+# everyone, the others for anyone signed in.
+PUBLIC_TERM = "kb-public"
+SIGNED_IN_TERM = "kb-signed-in"
 SUGGESTIONS = 5
 
 
-def scope_for(user: User) -> Scope:
-    """Provider users: their active providers; agents: their queues; supervisors, admins: everything."""
+def scope_for(user: User | None, *, articles: bool = False) -> Scope:
+    """Provider users: their active providers; agents: their queues; supervisors, admins: everything. With
+    `articles`, only help articles: every one for anyone signed in, public ones for visitors.
+    (The cases-and-messages search never lists articles; they have their own page.)"""
+    if articles:
+        signed_in = user is not None and user.is_authenticated
+        return Scope.providers([SIGNED_IN_TERM if signed_in else PUBLIC_TERM])
     if user.reads_all_queues:
         return Scope.admin()
     if user.role == Role.AGENT:
@@ -40,6 +49,7 @@ class ResultItem:
     updated: datetime | None
     url: str | None
     excerpt: list[tuple[str, bool]] = field(default_factory=list)
+    record_id: str = ""
 
 
 @dataclass
@@ -85,7 +95,7 @@ def _items(results: SearchResults, with_excerpts: bool) -> list[ResultItem]:
                 texts[(kind, str(document["id"]))] = display_text(document)  # never internal notes
     return [ResultItem(kind_label=_label(hit.kind), number=hit.number, title=hit.title,
                        status=hit.status, type=hit.type or hit.category, updated=hit.updated,
-                       url=_url(hit.kind, hit.record_id),
+                       url=_url(hit.kind, hit.record_id), record_id=hit.record_id,
                        excerpt=excerpt(texts.get((hit.kind, hit.record_id), ""), results))
             for hit in results.hits]
 
@@ -140,8 +150,14 @@ def suggestions(user: User, query: str) -> list[ResultItem]:
 
 def similar_open(user: User, text: str, kind: str) -> list[ResultItem]:
     """Open records of `kind` in the user's scope sharing words with `text` (a new subject)."""
-    if kind not in ("case", "thread"):
+    if kind not in ("case", "thread", "article"):
         return []
-    results = search(scope_for(user), text, per_page=SUGGESTIONS, facets=False, count=False,
-                     open_only=True, any_word=True, filters={"kind": kind})
+    results = search(scope_for(user, articles=kind == "article"), text, per_page=SUGGESTIONS, facets=False,
+                     count=False, open_only=True, any_word=True, filters={"kind": kind})
     return _items(results, with_excerpts=False)
+
+
+def matching_articles(user: User | None, text: str, *, per_page: int = SUGGESTIONS, page: int = 1):
+    """Articles in the user's scope matching `text` (any word), best first."""
+    return search(scope_for(user, articles=True), text, page=page, per_page=per_page, facets=False,
+                  count=True, any_word=True, filters={"kind": "article"})

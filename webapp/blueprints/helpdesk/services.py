@@ -1,0 +1,62 @@
+"""Provider Home: "what needs you"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from webapp.blueprints.claims.services import user_tax_ids
+from webapp.blueprints.messages.services import unread_threads, visible_threads
+from webapp.clock import utcnow_naive
+from webapp.extensions import db
+from webapp.models import (AccessStatus, Case, CaseStatus, Claim, MessageCategory, MessageSubcategory,
+                           MessageThread, ProviderAccess, ThreadStatus, User)
+
+HOME_LIST = 5
+DENIED_DAYS = 30
+GRIEVANCE_CATEGORY = "grievance-and-appeal"
+
+
+@dataclass
+class HomeSection:
+    count: int
+    rows: list
+
+
+@dataclass
+class ProviderHome:
+    waiting_cases: HomeSection
+    unread_threads: HomeSection
+    grievances: HomeSection
+    denied_claims: HomeSection
+
+
+def _case_scope(user: User):
+    return Case.provider_id.in_(select(ProviderAccess.provider_id).where(
+        ProviderAccess.user_id == user.id, ProviderAccess.status == AccessStatus.ACTIVE))
+
+
+def _section(query, order) -> HomeSection:
+    count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(db.session.scalars(query.order_by(*order).limit(HOME_LIST))) if count else []
+    return HomeSection(count, rows)
+
+
+def provider_home(user: User, today: date | None = None) -> ProviderHome:
+    """Counts and the first few of what waits for the office; each links to its filtered page."""
+    today = today or utcnow_naive().date()
+    waiting = select(Case).where(_case_scope(user), Case.status == CaseStatus.PENDING_PROVIDER,
+                                 Case.merged_into_id.is_(None))
+    unread = unread_threads(user)
+    grievances = (visible_threads(user).join(MessageSubcategory).join(MessageCategory)
+                  .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED))
+    denied = select(Claim).where(Claim.tax_id.in_(user_tax_ids(user)), Claim.denial_reason.is_not(None),
+                                 Claim.denial_reason != "", Claim.paid_cents == 0,
+                                 func.coalesce(Claim.paid_date, Claim.received_date)
+                                 >= today - timedelta(days=DENIED_DAYS))
+    return ProviderHome(
+        waiting_cases=_section(waiting, [Case.updated_at.desc(), Case.id.desc()]),
+        unread_threads=_section(unread, [MessageThread.last_activity_at.desc(), MessageThread.id.desc()]),
+        grievances=_section(grievances, [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id]),
+        denied_claims=_section(denied, [func.coalesce(Claim.paid_date, Claim.received_date).desc(), Claim.id.desc()]))
