@@ -1,7 +1,7 @@
 """production: search change log (read by every machine's index), mail claims
 
 Revision ID: 0008_production
-Revises: 0006_search
+Revises: 0007_account_security
 Create Date: 2026-12-01 18:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_production'
-down_revision = '0006_search'
+down_revision = '0007_account_security'
 branch_labels = None
 depends_on = None
 

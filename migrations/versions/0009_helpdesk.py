@@ -2,7 +2,7 @@
 merged duplicates, agents' notice opt-out
 
 Revision ID: 0009_helpdesk
-Revises: 0006_search
+Revises: 0008_production
 Create Date: 2026-12-01 18:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_helpdesk'
-down_revision = '0006_search'
+down_revision = '0008_production'
 branch_labels = None
 depends_on = None
 

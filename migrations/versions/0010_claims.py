@@ -1,7 +1,7 @@
 """claims: service lines and adjustments, diagnoses, payments, coverage, code lists, eligibility checks
 
 Revision ID: 0010_claims
-Revises: 0006_search
+Revises: 0009_helpdesk
 Create Date: 2026-12-01 18:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_claims'
-down_revision = '0006_search'
+down_revision = '0009_helpdesk'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """referrals: network providers, referrals, their services and diagnoses
 
 Revision ID: 0011_referrals
-Revises: 0006_search
+Revises: 0010_claims
 Create Date: 2026-12-01 18:00:14.635953
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_referrals'
-down_revision = '0007_account_security'
+down_revision = '0010_claims'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """claim submission: drafts, rejected and accepted professional claims; dashboard covering indexes
 
 Revision ID: 0012_claim_submission
-Revises: 0010_claims
+Revises: 0011_referrals
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_claim_submission'
-down_revision = '0010_claims'
+down_revision = '0011_referrals'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """office access: annual training modules, attempts and reminders; the terms version each user accepted; Provider Services' notes
 
 Revision ID: 0013_office_access
-Revises: 0011_referrals
+Revises: 0012_claim_submission
 Create Date: 2026-12-01 18:59:41.204843
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_office_access'
-down_revision = '0011_referrals'
+down_revision = '0012_claim_submission'
 branch_labels = None
 depends_on = None
 
