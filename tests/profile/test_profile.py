@@ -101,7 +101,9 @@ def test_collections_add_a_provider_pending_then_active_then_default(app, signed
     admin = app.test_client()
     sign_in(admin, "loa@sunrise.example")
     with app.app_context():
-        access_id = db.session.scalar(select(ProviderAccess.id).where(ProviderAccess.status == AccessStatus.PENDING))
+        access_id = db.session.scalar(select(ProviderAccess.id).where(
+            ProviderAccess.status == AccessStatus.PENDING,
+            ProviderAccess.user_id == _user("staff@harbor.example").id))
     assert admin.post(f"/access-requests/{access_id}", data={"approve": "Approve"}).status_code == 303
     assert "Sign in to see it in My Collections" in last_mail(app, "staff@harbor.example").get_content()
 

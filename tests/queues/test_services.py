@@ -39,12 +39,11 @@ def test_assigning_an_agent_twice_keeps_one_assignment(app_ctx, demo):
 
 def test_agents_see_their_own_queues_sorted_by_name(app_ctx, demo):
     assert [q.name for q in services.visible_queues(_user("agent@plan.example"))] == \
-        ["Claims Inquiry", "Provider Customer Service"]
+        ["Claims Inquiry", "Provider Customer Service", "Provider Services"]
 
 
 def test_admins_see_every_queue_and_provider_users_none(app_ctx, demo):
-    admin = create_user(email="admin@plan.example", first_name="Ada", last_name="Admin", role=Role.ADMIN)
-    db.session.commit()
+    admin = _user("admin@plan.example")
     names = [q.name for q in services.visible_queues(admin)]
     assert names == sorted(names) and len(names) == _queue_count() >= 5
     assert services.visible_queues(_user("staff@sunrise.example")) == []

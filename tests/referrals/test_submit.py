@@ -24,7 +24,7 @@ def test_each_section_is_kept_as_a_draft_and_resumes_where_it_stopped(signed_in,
     draft = start_draft(client, demo)
     with demo.app_context():
         saved = db.session.get(Referral, draft)
-        assert (saved.status, saved.sections_done, saved.member_zip) == (ReferralStatus.DRAFT, 1, "06107")
+        assert (saved.status, saved.sections_done, saved.member_zip) == (ReferralStatus.DRAFT, 1, "06514")
     # Section 4 half typed then the connection drops: what was typed is on the server.
     _, network_pk, referring_pk = ids(demo)
     client.post(f"/referrals/drafts/{draft}/2", data={"referring_provider": referring_pk, "next": "Next"})
@@ -55,7 +55,7 @@ def test_another_user_cannot_open_or_resume_someone_elses_draft(client, demo, si
 def test_section_checks_keep_the_input_and_say_what_is_wrong(signed_in, demo):
     client = signed_in("staff@sunrise.example")
     page = client.post("/referrals/new", data={"member_query": "Quinn", "find_member": "Find Member"})
-    assert page.status_code == 200 and "Karen Quinn, Member ID C10000001" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "Rosa Quinn, Member ID C10000001" in page.get_data(as_text=True)
     response = client.post("/referrals/new", data={"member_query": "Quinn", "next": "Next"})
     assert response.status_code == 422
     text = response.get_data(as_text=True)
@@ -158,7 +158,7 @@ def test_submitted_referral_goes_to_utilization_management_and_the_office_sees_t
     page = staff.get(f"/referrals/{draft}").get_data(as_text=True)
     assert f"Referral {code} was submitted to Utilization Management." in page
     found = staff.post("/referrals?by=code", data={"code": code.lower()}).get_data(as_text=True)
-    assert f">{code}</a>" in found and "Capitol Cardiology Associates" in found and "Commercial" in found
+    assert f">{code}</a>" in found and "Capitol Cardiology Associates" in found and "Medicaid" in found
     staff.post("/sign-out")
 
     # An agent without the queue sees nothing; the UM agent decides.
@@ -189,8 +189,8 @@ def test_submitted_referral_goes_to_utilization_management_and_the_office_sees_t
 @time_machine.travel(NOW, tick=False)
 def test_modified_units_and_mixed_decisions(signed_in, demo):
     staff = signed_in("staff@sunrise.example")
-    draft = start_draft(staff, demo, member_id="C10000003")
-    _, network_pk, referring_pk = ids(demo, member_id="C10000003", provider_code="CT-300416")
+    draft = start_draft(staff, demo, member_id="C10000005")
+    _, network_pk, referring_pk = ids(demo, member_id="C10000005", provider_code="CT-300416")
     base = f"/referrals/drafts/{draft}"
     staff.post(f"{base}/2", data={"referring_provider": referring_pk, "next": "Next"})
     staff.post(f"{base}/3", data={"referred_provider": network_pk, "next": "Next"})

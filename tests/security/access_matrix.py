@@ -144,6 +144,62 @@ MATRIX = {
     ("office.provider_services_request", "POST"):     "L N N N N O N F O",
     ("terms.accept", "GET"):                          "L O O O O O O O O",  # nothing to accept: home
     ("terms.accept", "POST"):                         "L O O O O O O O O",
+    # --- payments (remittance advice, 835), reconciliation, eligibility: provider users; plan staff read payments
+    ("claims.remittance_advice", "GET"):              "L O O N N O O N O",
+    ("claims.download_835", "GET"):                   "L O O N N O O N O",
+    ("claims.reconciliation_page", "GET"):            "L O O O O N N N N",
+    ("claims.reconciliation_csv", "GET"):             "L O O O O N N N N",  # no date range: 422
+    ("claims.compare_835", "POST"):                   "L O O O O N N N N",  # no file: 422
+    ("claims.eligibility_check", "GET"):              "L O O O O N N N N",
+    ("claims.eligibility_check", "POST"):             "L O O O O N N N N",
+    ("claims.eligibility_result", "GET"):             "L O N N N N N N N",  # the user's own checks only
+    # --- claim submission, reports, dashboard, Provider Profile: provider users of the organization ---
+    ("submission.my_claims", "GET"):                  "L O O O O N N N N",
+    ("submission.start", "POST"):                     "L O O O O N N N N",
+    ("submission.edit", "GET"):                       "L O O N N N N N N",
+    ("submission.edit", "POST"):                      "L O O N N N N N N",  # empty form: 422
+    ("submission.download_837", "GET"):               "L O O N N N N N N",  # an accepted claim
+    ("reports.reports", "GET"):                       "L O O O O N N N N",
+    ("reports.download", "GET"):                      "L O O O O N N N N",  # no report chosen: 422
+    ("dashboard.dashboard", "GET"):                   "L O O O O N N N N",
+    ("practice.profiles", "GET"):                     "L O O O O N N N N",
+    ("practice.profile", "GET"):                      "L O O N N N N N N",
+    # --- referrals: the office's (referring provider's Tax ID); Utilization Management (admin here) --
+    ("referrals.search", "GET"):                      "L O O O O N N N N",
+    ("referrals.search", "POST"):                     "L O O O O N N N N",
+    ("referrals.new", "GET"):                         "L O O O O N N N N",
+    ("referrals.new", "POST"):                        "L O O O O N N N N",
+    ("referrals.detail", "GET"):                      "L O O N N N N N O",
+    ("referrals.void", "POST"):                       "L O O N N N N N N",  # its own pending referral
+    ("referrals.section", "GET"):                     "L O N N N N N N N",  # a draft: its author's only
+    ("referrals.section", "POST"):                    "L O N N N N N N N",
+    ("referrals.delete_draft", "POST"):               "L O N N N N N N N",  # a fresh draft each cell
+    ("referrals.um_queue", "GET"):                    "L N N N N N N N O",
+    ("referrals.decide", "POST"):                     "L N N N N N N N O",  # empty form: 422
+    # --- helpdesk: the agents' inbox, live updates, ratings, merging, the Supervisor page ------------
+    ("helpdesk.inbox_page", "GET"):                   "L N N N N O O O O",
+    ("helpdesk.next_item", "POST"):                   "L N N N N O O O O",
+    ("helpdesk.bulk", "POST"):                        "L N N N N O O O O",  # no item chosen
+    ("helpdesk.save_view", "POST"):                   "L N N N N O O O O",  # no name
+    ("helpdesk.delete_view", "POST"):                 "L N N N N O N N N",  # agent's own view, fresh each cell
+    ("helpdesk.live_thread", "GET"):                  "L O O N N O N O O",
+    ("helpdesk.live_case", "GET"):                    "L O O N N O N O O",
+    ("helpdesk.rate", "POST"):                        "L O O N N N N N N",
+    ("helpdesk.merge", "POST"):                       "L N N N N O N O O",  # no target: not merged
+    ("helpdesk.notice_setting", "POST"):              "L N N N N O O O O",
+    ("helpdesk.supervisor_page", "GET"):              "L N N N N N N O O",
+    ("helpdesk.supervisor_csv", "GET"):               "L N N N N N N O O",
+    # --- help: public pages; articles written by plan staff -----------------------------------------
+    ("support.help_page", "GET"):                     "O O O O O O O O O",
+    ("kb.index", "GET"):                              "O O O O O O O O O",
+    ("kb.index", "POST"):                             "O O O O O O O O O",
+    ("kb.article", "GET"):                            "O O O O O O O O O",  # a public article
+    ("kb.answered", "POST"):                          "L O O O O N N N N",
+    ("kb.new_article", "GET"):                        "L N N N N O O O O",
+    ("kb.new_article", "POST"):                       "L N N N N O O O O",  # empty form: 422
+    ("kb.edit_article", "GET"):                       "L N N N N O O O O",
+    ("kb.edit_article", "POST"):                      "L N N N N O O O O",
+    ("health.healthz", "GET"):                        "O O O O O O O O O",
     ("static", "GET"):                                "O O O O O O O O O",
 }
 

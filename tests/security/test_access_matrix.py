@@ -7,8 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from tests.security.access_matrix import MATRIX, SAMPLE_FORMS
-from tests.security.world import IDENTITIES
-from webapp.blueprints.auth.services import create_user
+from tests.security.world import IDENTITIES, new_inbox_view, new_referral_draft
+from webapp.blueprints.auth.services import create_user, find_user_by_login
 from webapp.blueprints.providers.services import grant_access
 from webapp.extensions import db
 from webapp.models import Provider, Queue, ReplyTemplate, Role
@@ -36,9 +36,28 @@ def _fresh_office_user(world) -> dict:
         return {"access_id": access.id}
 
 
+def _fresh_inbox_view(world) -> dict:
+    """delete_view removes agent@plan's saved view: each cell gets a new one."""
+    with world.app.app_context():
+        view_id = new_inbox_view(world)
+        db.session.commit()
+        return {"view_id": view_id}
+
+
+def _fresh_referral_draft(world) -> dict:
+    """delete_draft discards staff@sunrise's draft: each cell gets a new one."""
+    with world.app.app_context():
+        draft_id = new_referral_draft(find_user_by_login("staff@sunrise.example"))
+        db.session.commit()
+        return {"draft_id": draft_id}
+
+
 _numbers = itertools.count(1)
-FRESH_ARGS = {"messages.delete_template": _fresh_template, "registration.withdraw_access": _fresh_office_user}
-ARG_OVERRIDES = {"profile.make_default": {"access_id": "own_access_id"},
+FRESH_ARGS = {"messages.delete_template": _fresh_template, "registration.withdraw_access": _fresh_office_user,
+              "helpdesk.delete_view": _fresh_inbox_view, "referrals.delete_draft": _fresh_referral_draft}
+ARG_OVERRIDES = {"referrals.void": {"referral_id": "void_referral_id"},
+                 "submission.download_837": {"submission_id": "accepted_submission_id"},
+                 "profile.make_default": {"access_id": "own_access_id"},
                  "office.withdraw": {"access_id": "loa_access_id"},
                  "office.provider_services_request": {"access_id": "provider_services_access_id"}}
 

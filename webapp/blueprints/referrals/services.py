@@ -569,9 +569,9 @@ def network_profile(provider: Provider) -> NetworkProvider | None:
 # (staff email, member ID, referred-to provider code, priority, CPT, units, ICD, days ago, outcome)
 DEMO_REFERRALS = [
     ("staff@sunrise.example", "C10000001", "CT-300411", "routine", "93306", 1, "R00.2", 2, "pending"),
-    ("staff@sunrise.example", "C10000003", "CT-300418", "urgent", "45378", 1, "K63.5", 1, "pending"),
+    ("staff@sunrise.example", "C10000005", "CT-300418", "urgent", "45378", 1, "K63.5", 1, "pending"),
     ("staff@sunrise.example", "C10000002", "CT-300415", "routine", "99204", 1, "M25.561", 40, "approved"),
-    ("staff@sunrise.example", "C10000003", "CT-300416", "routine", "97110", 24, "M54.50", 30, "modified"),
+    ("staff@sunrise.example", "C10000005", "CT-300416", "routine", "97110", 24, "M54.50", 30, "modified"),
     ("staff@sunrise.example", "C10000001", "CT-300419", "routine", "95810", 1, "G47.33", 25, "denied"),
     ("staff@sunrise.example", "C10000002", "CT-300412", "routine", "99204", 1, "R07.9", 20, "void"),
     ("staff@harbor.example", None, "CT-300414", "routine", "93306", 1, "R00.2", 10, "approved"),
