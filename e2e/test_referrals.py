@@ -25,7 +25,7 @@ def start_referral_through_section_three(page: Page) -> None:
     page.get_by_label("Medical").check()
     page.get_by_label("Name or Member ID").fill("C10000001")
     page.get_by_role("button", name="Find Member").click()
-    expect(page.get_by_label(re.compile(r"Karen Quinn, Member ID C10000001"))).to_be_checked()
+    expect(page.get_by_label(re.compile(r"Rosa Quinn, Member ID C10000001"))).to_be_checked()
     page.get_by_role("button", name="Next").click()
     # 2 Referring Provider: only the office's own
     expect(page.get_by_role("heading", name="Section 2: Referring Provider Info")).to_be_visible()
@@ -58,7 +58,7 @@ def test_referral_submitted_with_a_resumed_draft_decided_by_utilization_manageme
     sign_in(page, "staff@sunrise.example")
     page.get_by_role("link", name="Referrals", exact=True).click()
     page.get_by_role("link", name="Submit a Referral").click()
-    page.get_by_role("link", name=re.compile(r"Resume draft for Karen Quinn")).first.click()
+    page.get_by_role("link", name=re.compile(r"Resume draft for Rosa Quinn")).first.click()
     expect(page.get_by_role("heading", name="Section 4: Medical Info")).to_be_visible()
     expect(page.get_by_label("Service (CPT)")).to_have_value("93306")
     # 4 Medical Info: Routine, today's Request Date, services, ICD codes, indications.
@@ -108,7 +108,7 @@ def test_referral_submitted_with_a_resumed_draft_decided_by_utilization_manageme
     page.get_by_role("button", name="Find Referrals").click()
     row = page.get_by_role("row").filter(has_text=code)
     expect(row).to_contain_text("Modified")
-    expect(row).to_contain_text("Karen Quinn")
+    expect(row).to_contain_text("Rosa Quinn")
     row.get_by_role("link", name=code).click()
     services = page.get_by_role("row").filter(has_text="93306")
     expect(services).to_contain_text("One echocardiogram first; request more with results.")
@@ -144,7 +144,7 @@ def test_without_javascript_find_referrals_read_tabs_get_help_and_ask_about_a_pr
     page.get_by_label("Behavioral Health").check()
     page.get_by_label("Name or Member ID").fill("Quinn")
     page.get_by_role("button", name="Find Member").click()
-    page.get_by_label(re.compile(r"^Karen Quinn, Member ID C10000001")).check()
+    page.get_by_label(re.compile(r"^Rosa Quinn, Member ID C10000001")).check()
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", name="Section 2: Referring Provider Info")).to_be_visible()
 
