@@ -25,9 +25,7 @@ def seed_demo_helpdesk(password: str) -> None:
     seed_demo_service_targets()
     seed_demo_articles()
     if _user(SUPERVISOR_EMAIL) is None:
-        # issue 11 adds a Supervisor role: use it when it exists, an administrator until then
-        role = getattr(Role, "SUPERVISOR", Role.ADMIN)
-        supervisor = create_user(email=SUPERVISOR_EMAIL, first_name="Pat", last_name="Quinn", role=role,
+        supervisor = create_user(email=SUPERVISOR_EMAIL, first_name="Pat", last_name="Quinn", role=Role.SUPERVISOR,
                                  password=password, position="Helpdesk supervisor")
         for queue in db.session.scalars(select(Queue)):
             assign_agent(supervisor, queue)

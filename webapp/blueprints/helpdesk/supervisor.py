@@ -18,8 +18,7 @@ from webapp.helpdesk import targets as service_targets
 from webapp.helpdesk.calendars import Calendar, business_hours_between
 from webapp.models import ArticleAnswer, Case, MessageThread, Queue, Rating, Role, User
 
-# Issue 11 adds a Supervisor role; until then administrators are the supervisors.
-SUPERVISOR_ROLES = {Role.ADMIN} | ({Role.SUPERVISOR} if hasattr(Role, "SUPERVISOR") else set())
+SUPERVISOR_ROLES = {Role.ADMIN, Role.SUPERVISOR}
 MAX_PERIOD_DAYS = 366
 CSV_COLUMNS = ["Group", "Name", "Open", "Overdue", "Median first response (business hours)",
                "Median resolution (business hours)", "Ratings", "Average rating",
