@@ -178,8 +178,8 @@ MATRIX = {
     ("referrals.decide", "POST"):                     "L N N N N N N N O",  # empty form: 422
     # --- helpdesk: the agents' inbox, live updates, ratings, merging, the Supervisor page ------------
     ("helpdesk.inbox_page", "GET"):                   "L N N N N O O O O",
-    ("helpdesk.next_item", "POST"):                   "L N N N N O O O O",
-    ("helpdesk.bulk", "POST"):                        "L N N N N O O O O",  # no item chosen
+    ("helpdesk.next_item", "POST"):                   "L N N N N O O F O",  # see KNOWN_ACCESS_BUGS
+    ("helpdesk.bulk", "POST"):                        "L N N N N O O O O",  # no item chosen (a supervisor's items are refused one by one)
     ("helpdesk.save_view", "POST"):                   "L N N N N O O O O",  # no name
     ("helpdesk.delete_view", "POST"):                 "L N N N N O N N N",  # agent's own view, fresh each cell
     ("helpdesk.live_thread", "GET"):                  "L O O N N O N O O",
@@ -201,6 +201,15 @@ MATRIX = {
     ("kb.edit_article", "POST"):                      "L N N N N O O O O",
     ("health.healthz", "GET"):                        "O O O O O O O O O",
     ("static", "GET"):                                "O O O O O O O O O",
+}
+
+# Cells where the app does not (yet) give the row's answer: the row says what it should be. Each entry is
+# (endpoint, method, identity) -> (the answer the app gives now, what is wrong). The cell test passes on
+# exactly that answer and fails once it changes, so a fixed bug is removed from here.
+KNOWN_ACCESS_BUGS = {
+    ("helpdesk.next_item", "POST", "supervisor"): (
+        "O", "Next assigns the due-first unassigned item of any queue to the supervisor (303 to the item), "
+             "though supervisors read every queue and act in none"),
 }
 
 # Forms sent with a request (default: an empty form): enough to get past input checks to the access check.
