@@ -111,10 +111,10 @@ def test_two_agents_on_one_thread_see_each_other_and_get_a_warning(page: Page, s
     first, second = third_page, second_page
     sign_in(first, "agent@plan.example")
     first.goto(url)
-    sign_in(second, "supervisor@plan.example")
+    sign_in(second, "admin@plan.example")
     second.goto(url)
     expect(second.locator("#presence")).to_contain_text("Also here: Alex Morgan")
-    expect(first.locator("#presence")).to_contain_text("Also here: Pat Quinn", timeout=LIVE_WAIT)
+    expect(first.locator("#presence")).to_contain_text("Also here: Casey Adams", timeout=LIVE_WAIT)
 
     first.get_by_role("textbox", name="Reply", exact=True).fill("Any officer of the group may sign it.")
     second.get_by_role("textbox", name="Reply", exact=True).fill("The practice owner signs it.")

@@ -32,7 +32,7 @@ def test_administrator_withdraws_a_user_whose_open_session_then_ends(page, brows
         context.close()
 
     # Wes's browser is still open on Home: the next click lands on Sign In.
-    page.get_by_role("link", name="Claims").click()
+    page.get_by_role("link", name="Claims", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in to ProviderDesk")).to_be_visible()
     expect(page.get_by_role("button", name="Sign Out")).to_have_count(0)
 
