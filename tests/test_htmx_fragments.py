@@ -9,7 +9,14 @@ import pytest
 
 from tests.accounts_helpers import DETAILS, last_mail, passcode_in
 from tests.security.access_matrix import SAMPLE_FORMS
-from tests.security.world import IDENTITIES, build_world
+from sqlalchemy import select
+
+from tests.security.world import IDENTITIES, build_world, new_referral_draft
+from webapp.blueprints.auth.services import find_user_by_login
+from webapp.blueprints.providers.services import active_providers
+from webapp.blueprints.referrals.services import save_referred_provider, save_referring_provider
+from webapp.clock import utcnow_naive
+from webapp.models import Referral, ReferralStatus
 from webapp import htmx
 from webapp.extensions import db
 
@@ -40,6 +47,29 @@ def reach_stateful_fragments(world, request) -> None:
         session["verified_password"] = session["verified_security"] = time.time()
     request(client, "GET", "/profile/password")
     request(client, "GET", "/profile/security")
+
+    # Submit a Referral, sections 3 and 4: a draft whose earlier sections are saved.
+    client = world.client("staff")
+    with app.app_context():
+        staff = find_user_by_login(IDENTITIES["staff"])
+        draft = db.session.get(Referral, new_referral_draft(staff))
+        model = db.session.scalar(select(Referral).where(Referral.created_by_id == staff.id,
+                                                         Referral.status == ReferralStatus.PENDING))
+        assert save_referring_provider(staff, draft, active_providers(staff)[0].id) == {}
+        db.session.commit()
+        draft_id, referred_id = draft.id, model.referred_provider_id
+    request(client, "GET", f"/referrals/drafts/{draft_id}/3")
+    with app.app_context():
+        draft = db.session.get(Referral, draft_id)
+        assert save_referred_provider(draft, referred_id, utcnow_naive().date(), 10 ** 4) == {}
+        db.session.commit()
+    request(client, "GET", f"/referrals/drafts/{draft_id}/4")
+
+    # Terms and Conditions changed since the person accepted them.
+    terms_version = app.config["TERMS_VERSION"]
+    app.config["TERMS_VERSION"] = terms_version + "-updated"
+    request(client, "GET", "/terms/accept")
+    app.config["TERMS_VERSION"] = terms_version
 
 
 def render_page_pairs() -> set[tuple[str, str]]:

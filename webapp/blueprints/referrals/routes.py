@@ -246,7 +246,7 @@ def _about(draft):
         form.member_query.data = draft.member.member_id
     elif form.is_submitted():
         form.validate()
-        if form.member_query.data:
+        if form.member_query.data and "member_query" not in form.errors:
             members = services.find_members(current_user, form.member_query.data)
             if not members and form.find_member.data:
                 errors["member_query"] = "No member you may see matches this Name or Member ID."
