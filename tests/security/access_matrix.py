@@ -108,13 +108,13 @@ MATRIX = {
     ("messages.grievance", "POST"):                   "L O O N N N N N N",
     ("messages.message_center", "GET"):               "L N N N N O O O O",
     ("messages.queue", "GET"):                        "L N N N N O N O O",
-    ("messages.assign", "POST"):                      "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
-    ("messages.reply", "POST"):                       "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
-    ("messages.change_status", "POST"):               "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
-    ("messages.move", "POST"):                        "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
+    ("messages.assign", "POST"):                      "L N N N N O N F O",  # supervisors read, never act: 403
+    ("messages.reply", "POST"):                       "L N N N N O N F O",  # supervisors read, never act: 403
+    ("messages.change_status", "POST"):               "L N N N N O N F O",  # supervisors read, never act: 403
+    ("messages.move", "POST"):                        "L N N N N O N F O",  # supervisors read, never act: 403
     ("messages.templates", "GET"):                    "L N N N N O N O O",
-    ("messages.templates", "POST"):                   "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
-    ("messages.delete_template", "POST"):             "L N N N N O N F O",  # see KNOWN_ACCESS_BUGS
+    ("messages.templates", "POST"):                   "L N N N N O N F O",  # supervisors read, never act: 403
+    ("messages.delete_template", "POST"):             "L N N N N O N F O",  # supervisors read, never act: 403
     ("messages.rules", "GET"):                        "L N N N N N N N O",
     ("messages.rules", "POST"):                       "L N N N N N N N O",
     ("messages.rules_download", "GET"):               "L N N N N N N N O",
@@ -178,7 +178,7 @@ MATRIX = {
     ("referrals.decide", "POST"):                     "L N N N N N N N O",  # empty form: 422
     # --- helpdesk: the agents' inbox, live updates, ratings, merging, the Supervisor page ------------
     ("helpdesk.inbox_page", "GET"):                   "L N N N N O O O O",
-    ("helpdesk.next_item", "POST"):                   "L N N N N O O F O",  # see KNOWN_ACCESS_BUGS
+    ("helpdesk.next_item", "POST"):                   "L N N N N O O F O",  # supervisors read, never act: 403
     ("helpdesk.bulk", "POST"):                        "L N N N N O O O O",  # no item chosen (a supervisor's items are refused one by one)
     ("helpdesk.save_view", "POST"):                   "L N N N N O O O O",  # no name
     ("helpdesk.delete_view", "POST"):                 "L N N N N O N N N",  # agent's own view, fresh each cell
@@ -206,23 +206,7 @@ MATRIX = {
 # Cells where the app does not (yet) give the row's answer: the row says what it should be. Each entry is
 # (endpoint, method, identity) -> (the answer the app gives now, what is wrong). The cell test passes on
 # exactly that answer and fails once it changes, so a fixed bug is removed from here.
-KNOWN_ACCESS_BUGS = {
-    ("helpdesk.next_item", "POST", "supervisor"): (
-        "O", "Next assigns the due-first unassigned item of any queue to the supervisor (303 to the item), "
-             "though supervisors read every queue and act in none"),
-    ("messages.assign", "POST", "supervisor"): (
-        "O", "a supervisor assigns a thread of any queue to themselves (303, 'The message is assigned to you')"),
-    ("messages.reply", "POST", "supervisor"): (
-        "O", "a supervisor replies or writes internal notes in any queue's thread (probed: note saved)"),
-    ("messages.change_status", "POST", "supervisor"): (
-        "O", "same guard as assign (_agent_only + visible_thread): a supervisor may change a thread's status"),
-    ("messages.move", "POST", "supervisor"): (
-        "O", "same guard as assign: a supervisor may move a thread between queues"),
-    ("messages.templates", "POST", "supervisor"): (
-        "O", "_agent_only + visible queue: a supervisor may add reply templates to any queue"),
-    ("messages.delete_template", "POST", "supervisor"): (
-        "O", "_agent_only + visible queue: a supervisor deletes any queue's reply templates (303)"),
-}
+KNOWN_ACCESS_BUGS: dict = {}  # (endpoint, method, identity) -> (answer today, why); empty: none known
 
 # Forms sent with a request (default: an empty form): enough to get past input checks to the access check.
 SAMPLE_FORMS = {

@@ -22,6 +22,7 @@ from webapp.extensions import db
 from webapp.helpdesk import live, ratings
 from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.htmx import passive, redirect_to, render_page
+from webapp.models import Role
 
 CLAIM_ATTEMPTS = 5
 
@@ -76,6 +77,8 @@ def inbox_page():
 def next_item():
     """Take the unassigned item of my queues that is due first."""
     _agent_only()
+    if current_user.role is Role.SUPERVISOR:
+        abort(403)  # supervisors read every queue but act in none
     candidates, agent_id = inbox.next_candidates(current_user), current_user.id
     # End the read: the claim then starts its own transaction with the UPDATE (nothing is read
     # before it), so on SQLite it waits for another agent's claim instead of failing on an

@@ -53,6 +53,13 @@ def _agent_only():
         abort(404)
 
 
+def _agent_acting():
+    """Changes need an agent or admin: supervisors read every queue but act in none."""
+    _agent_only()
+    if current_user.role is Role.SUPERVISOR:
+        abort(403)
+
+
 def _receive(field):
     config = current_app.config
     return receive_files(request.files.getlist(field.name), user_id=current_user.id,
@@ -351,7 +358,7 @@ def queue(slug: str):
 @bp.route("/message-center/<slug>/templates", methods=["GET", "POST"])
 @login_required
 def templates(slug: str):
-    _agent_only()
+    _agent_acting() if request.method == "POST" else _agent_only()
     queue = _queue_or_404(slug)
     form = TemplateForm()
     status = 200
@@ -370,7 +377,7 @@ def templates(slug: str):
 @bp.route("/message-center/<slug>/templates/<int:template_id>/delete", methods=["POST"])
 @login_required
 def delete_template(slug: str, template_id: int):
-    _agent_only()
+    _agent_acting()
     queue = _queue_or_404(slug)
     template = db.session.get(ReplyTemplate, template_id)
     if template is None or template.queue_id != queue.id:
@@ -385,7 +392,7 @@ def delete_template(slug: str, template_id: int):
 @bp.route("/messages/<int:thread_id>/assign", methods=["POST"])
 @login_required
 def assign(thread_id: int):
-    _agent_only()
+    _agent_acting()
     thread = _thread_or_404(thread_id)
     services.assign_to(thread, current_user)
     record_request("thread.assign", "thread", thread.id)
@@ -397,7 +404,7 @@ def assign(thread_id: int):
 @bp.route("/messages/<int:thread_id>/reply", methods=["POST"])
 @login_required
 def reply(thread_id: int):
-    _agent_only()
+    _agent_acting()
     thread = _thread_or_404(thread_id)
     form = ReplyForm(prefix="reply")
     problem = _body_errors(form.body.data or "")
@@ -432,7 +439,7 @@ def reply(thread_id: int):
 @bp.route("/messages/<int:thread_id>/status", methods=["POST"])
 @login_required
 def change_status(thread_id: int):
-    _agent_only()
+    _agent_acting()
     thread = _thread_or_404(thread_id)
     form = StatusForm(prefix="status")
     if not form.validate():
@@ -447,7 +454,7 @@ def change_status(thread_id: int):
 @bp.route("/messages/<int:thread_id>/move", methods=["POST"])
 @login_required
 def move(thread_id: int):
-    _agent_only()
+    _agent_acting()
     thread = _thread_or_404(thread_id)
     form = MoveForm(prefix="move")
     target = db.session.get(Queue, form.queue.data or 0)
