@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Claim, LineAdjustment, Member, Payment, ServiceLine
+from webapp.models import Claim, LineAdjustment, Member, Payment, Referral, ReferralStatus, ServiceLine
 
 
 def sunrise_claim(app, *where):
@@ -109,7 +109,11 @@ def test_member_detail_tabs_and_member_search_by_id(signed_in, app):
     assert dates and dates == sorted(dates, key=lambda d: (d[6:], d[:2], d[3:5]), reverse=True)
     assert "Not available" in client.get(f"/members/{member_pk}?tab=labs").get_data(as_text=True)
     assert "Not available" in client.get(f"/members/{member_pk}?tab=medications").get_data(as_text=True)
-    assert "No referrals on file" in client.get(f"/members/{member_pk}?tab=referrals").get_data(as_text=True)
+    with app.app_context():
+        codes = set(db.session.scalars(select(Referral.code).where(
+            Referral.member_id == member_pk, Referral.status != ReferralStatus.DRAFT)))
+    referrals = client.get(f"/members/{member_pk}?tab=referrals").get_data(as_text=True)
+    assert codes and set(re.findall(r">(RF\d{8})</a>", referrals)) == codes  # the demo's referrals of this member
     assert "2026" in client.get(f"/members/{member_pk}?tab=eligibility").get_data(as_text=True)
 
 

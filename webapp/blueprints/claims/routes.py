@@ -10,6 +10,7 @@ from webapp.blueprints.claims import bp, eligibility, reconciliation, remittance
 from webapp.blueprints.claims.codes import code_book
 from webapp.blueprints.claims.forms import (ClaimSearchForm, EligibilityForm, MemberSearchForm, ReconciliationForm,
                                             Upload835Form)
+from webapp.blueprints.referrals.services import referrals_for_member
 from webapp.clock import utcnow, utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import render_page
@@ -261,6 +262,8 @@ def member_detail(member_pk: int):
         context["conditions"] = services.condition_history(current_user, member)
     elif tab == "claims":
         context["claims"] = services.claims_of_member(current_user, member)
+    elif tab == "referrals":
+        context["referrals"] = referrals_for_member(member.id, current_user)
     record_request("member.view", "member", member.id)
     db.session.commit()
     return render_page("claims/member.html", "panel", **context)
