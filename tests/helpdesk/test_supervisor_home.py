@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from tests.helpdesk.conftest import new_thread, pending_provider_case, switch, text_of
+from tests.security.world import new_referral_draft
+from webapp.blueprints.submission.services import new_draft as new_claim_draft
 from webapp.blueprints.helpdesk.supervisor import Row, is_supervisor
 from webapp.extensions import db
 from webapp.models import Case, Role, User, UserStatus
@@ -80,3 +82,22 @@ def test_home_stays_small_on_the_wire_for_a_busy_office(app, client, demo):
     switch(client, "staff@sunrise.example")
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert len(response.data) <= 6 * 1024, len(response.data)
+
+
+def test_provider_home_lists_the_persons_unsent_drafts(app, client, demo):
+    with app.app_context():
+        staff = db.session.scalar(select(User).where(User.email == "staff@sunrise.example"))
+        claim_draft = new_claim_draft(staff)
+        referral_draft = new_referral_draft(staff)
+        db.session.commit()
+        claim_id = claim_draft.id
+    switch(client, "staff@sunrise.example")
+    response = client.get("/")
+    drafts = text_of(response).split("Drafts not yet sent")[1]
+    assert drafts.split()[0] == "2" and "Claim draft saved" in drafts and "Referral draft saved" in drafts
+    html = response.get_data(as_text=True)
+    assert f'href="/claims/submissions/{claim_id}"' in html
+    assert f'href="/referrals/drafts/{referral_draft}/2"' in html  # the section after the saved one
+    # drafts are their author's own: a colleague in the same office sees none
+    switch(client, "loa@sunrise.example")
+    assert "You have no unsent claim or referral." in text_of(client.get("/"))

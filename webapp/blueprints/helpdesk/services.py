@@ -10,8 +10,9 @@ from webapp.blueprints.claims.services import user_tax_ids
 from webapp.blueprints.messages.services import unread_threads, visible_threads
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.models import (AccessStatus, Case, CaseStatus, Claim, MessageCategory, MessageSubcategory,
-                           MessageThread, ProviderAccess, ThreadStatus, User)
+from webapp.models import (AccessStatus, Case, CaseStatus, Claim, ClaimSubmission, MessageCategory,
+                           MessageSubcategory, MessageThread, ProviderAccess, Referral, ReferralStatus,
+                           SubmissionStatus, ThreadStatus, User)
 
 HOME_LIST = 5
 DENIED_DAYS = 30
@@ -30,6 +31,8 @@ class ProviderHome:
     unread_threads: HomeSection
     grievances: HomeSection
     denied_claims: HomeSection
+    claim_drafts: HomeSection      # claims this person started and has not sent (or must correct)
+    referral_drafts: HomeSection   # referrals this person started and has not submitted
 
 
 def _case_scope(user: User):
@@ -59,4 +62,11 @@ def provider_home(user: User, today: date | None = None) -> ProviderHome:
         waiting_cases=_section(waiting, [Case.updated_at.desc(), Case.id.desc()]),
         unread_threads=_section(unread, [MessageThread.last_activity_at.desc(), MessageThread.id.desc()]),
         grievances=_section(grievances, [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id]),
-        denied_claims=_section(denied, [func.coalesce(Claim.paid_date, Claim.received_date).desc(), Claim.id.desc()]))
+        denied_claims=_section(denied, [func.coalesce(Claim.paid_date, Claim.received_date).desc(), Claim.id.desc()]),
+        claim_drafts=_section(select(ClaimSubmission).where(
+            ClaimSubmission.user_id == user.id,
+            ClaimSubmission.status.in_([SubmissionStatus.DRAFT, SubmissionStatus.REJECTED])),
+            [ClaimSubmission.updated_at.desc(), ClaimSubmission.id.desc()]),
+        referral_drafts=_section(select(Referral).where(
+            Referral.created_by_id == user.id, Referral.status == ReferralStatus.DRAFT),
+            [Referral.updated_at.desc(), Referral.id.desc()]))
