@@ -121,3 +121,26 @@ def test_resend_invitation_sends_a_new_credentials_link(signed_in, app):
     text = loa.post(f"/office/users/{staff_id}/resend-invitation", follow_redirects=True).get_data(as_text=True)
     assert "there is no invitation to resend" in text
     assert mails(app, "staff@sunrise.example") == []
+
+
+def test_the_plan_administrator_manages_every_offices_users(signed_in, app):
+    """The plan's administrator sees each office's people and can withdraw access, which ends the
+    person's open session, as the office's own administrator can."""
+    staff = app.test_client()
+    assert sign_in(staff, "staff@harbor.example").status_code == 303
+    admin = signed_in("admin@plan.example")
+    home = admin.get("/").get_data(as_text=True)
+    assert 'href="/office/users"' in home and "Training modules" in home
+    page = admin.get("/office/users").get_data(as_text=True)
+    assert "Everyone with access to any provider's office" in page
+    assert "staff@sunrise.example" in page and "staff@harbor.example" in page
+    assert "agent@plan.example" not in page  # plan staff are not office users
+    user_id, access_id = _ids(app, "staff@harbor.example")
+    text = admin.post(f"/office/users/{user_id}/access/{access_id}/withdraw",
+                      follow_redirects=True).get_data(as_text=True)
+    assert "no longer has access to" in text and "Their open sessions were signed out." in text
+    assert staff.get("/").headers["Location"].startswith("/sign-in")
+    with app.app_context():
+        assert db.session.get(ProviderAccess, access_id).status is AccessStatus.WITHDRAWN
+    assert "Office training status" in page
+    assert admin.get("/training/office").status_code == 200

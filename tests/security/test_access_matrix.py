@@ -33,7 +33,7 @@ def _fresh_office_user(world) -> dict:
         db.session.flush()
         access = grant_access(user, sunrise)
         db.session.commit()
-        return {"access_id": access.id}
+        return {"access_id": access.id, "user_id": user.id}
 
 
 def _fresh_inbox_view(world) -> dict:
@@ -53,12 +53,15 @@ def _fresh_referral_draft(world) -> dict:
 
 
 _numbers = itertools.count(1)
+# The office's Users actions withdraw, disable and re-invite: each cell acts on a new Sunrise user, so
+# an allowed cell (the office's administrator, the plan's administrator) changes nobody the walk signs in as.
+OFFICE_USER_ACTIONS = ("office.withdraw", "office.disable", "office.enable", "office.resend_invitation")
 FRESH_ARGS = {"messages.delete_template": _fresh_template, "registration.withdraw_access": _fresh_office_user,
+              **{endpoint: _fresh_office_user for endpoint in OFFICE_USER_ACTIONS},
               "helpdesk.delete_view": _fresh_inbox_view, "referrals.delete_draft": _fresh_referral_draft}
 ARG_OVERRIDES = {"referrals.void": {"referral_id": "void_referral_id"},
                  "submission.download_837": {"submission_id": "accepted_submission_id"},
                  "profile.make_default": {"access_id": "own_access_id"},
-                 "office.withdraw": {"access_id": "loa_access_id"},
                  "office.provider_services_request": {"access_id": "provider_services_access_id"}}
 
 

@@ -91,13 +91,11 @@ def build_world(tmp_path, migrated_database) -> World:
                           token="not-a-real-token", filename="css/site.css")
         world.args["own_access_id"] = own_access.id
         world.args["page_number"] = 1
-        # The office's own administrator: acting on themselves is refused with a notice (nothing changes).
         loa = find_user_by_login("loa@sunrise.example")
-        world.args["user_id"] = loa.id
+        world.args["user_id"] = loa.id  # replaced by a new Sunrise user in each office.* cell
         applicant = find_user_by_login("lee.park@lakeside.example")  # the demo's Provider Services request
         world.args["provider_services_access_id"] = db.session.scalar(
             select(ProviderAccess.id).where(ProviderAccess.user_id == applicant.id))
-        world.args["loa_access_id"] = db.session.scalar(select(ProviderAccess.id).where(ProviderAccess.user_id == loa.id))
         world.args["module_id"] = db.session.scalar(select(TrainingModule.id).where(TrainingModule.role == Role.STAFF))
         claim_number = claim.claim_number
         _merged_features(world, staff, sunrise)

@@ -13,12 +13,13 @@ from webapp.models import Role, UserStatus
 @bp.before_request
 @login_required
 def signed_in_only():
-    """The Users pages are the Local Office Administrator's; Provider Services is its queue's agents'."""
+    """The Users pages are the Local Office Administrator's (and the plan administrator's, for every
+    office); Provider Services is its queue's agents'."""
     endpoint = request.endpoint or ""
     if endpoint.startswith("office.provider_services"):
         if not services.holds_provider_services(current_user):
             abort(404)
-    elif current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+    elif current_user.role not in (Role.LOCAL_OFFICE_ADMIN, Role.ADMIN):
         abort(404)
     return None
 

@@ -1,4 +1,5 @@
-"""The office's users as its Local Office Administrator sees and manages them. Plain functions; the
+"""The office's users as its Local Office Administrator sees and manages them (the plan's
+administrator manages every office's the same way). Plain functions; the
 caller commits. Withdrawing access and disabling an account both end the user's server-side sessions
 at once (account/sessions), so an open browser of theirs is signed out on its next request."""
 from __future__ import annotations
@@ -20,7 +21,7 @@ from webapp.models import (AccessStatus, EmailLinkPurpose, Provider, ProviderAcc
 
 
 def administered_provider_ids(administrator: User) -> list[int]:
-    return list(db.session.scalars(select(Provider.id).where(Provider.administrator_id == administrator.id)))
+    return list(db.session.scalars(training.administered_providers(administrator)))
 
 
 @dataclass(frozen=True)

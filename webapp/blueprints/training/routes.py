@@ -92,7 +92,7 @@ def quiz():
 
 @bp.route("/training/office")
 def office():
-    if current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+    if current_user.role not in (Role.LOCAL_OFFICE_ADMIN, Role.ADMIN):
         abort(404)
     rows = services.office_training(current_user, _valid_days())
     return render_page("training/office.html", rows=rows)

@@ -165,9 +165,17 @@ def status_of(user: User, valid_days: int, now: datetime | None = None) -> Train
                           now < expiry <= now + timedelta(days=max(REMINDER_DAYS)))
 
 
+def administered_providers(administrator: User):
+    """The providers whose office this person runs, as a subquery of ids: a Local Office
+    Administrator's own; the plan's administrator runs every office's."""
+    if administrator.role is Role.ADMIN:
+        return select(Provider.id)
+    return select(Provider.id).where(Provider.administrator_id == administrator.id)
+
+
 def office_users(administrator: User) -> list[User]:
-    """Everyone with active access to a provider this Local Office Administrator administers."""
-    provider_ids = select(Provider.id).where(Provider.administrator_id == administrator.id)
+    """Everyone with active access to a provider this administrator administers."""
+    provider_ids = administered_providers(administrator)
     return list(db.session.scalars(
         select(User).join(ProviderAccess, ProviderAccess.user_id == User.id)
         .where(ProviderAccess.provider_id.in_(provider_ids), ProviderAccess.status == AccessStatus.ACTIVE,
