@@ -200,6 +200,4 @@ def load_settings(env: dict | None = None) -> dict:
         "TESTING": _env_bool(env, "TESTING", False),
         # Production: one JSON line per log record and per request (see webapp/requestlog.py).
         "LOG_FORMAT": _env_choice(env, "LOG_FORMAT", "json" if is_production else "text", ("json", "text")),
-        # Proxies in front of the app (load balancer): trust this many X-Forwarded-For/-Proto hops.
-        "TRUSTED_PROXIES": _env_int(env, "TRUSTED_PROXIES", 0),
     }

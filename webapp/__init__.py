@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from pathlib import Path
 
 from flask import Flask, flash, g, request, session, url_for
 from flask_login import current_user, logout_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import Integer, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
@@ -15,10 +16,20 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_settings
+from webapp import models  # noqa: F401  (every model imported: migrations and relationships see them)
+from webapp import search as search_index
+from webapp.background import register_background
+from webapp.blueprints import (
+    attachments, auth, cases, claims, dashboard, demo, health, helpdesk, kb, main, messages, office,
+    practice, profile, referrals, registration, reports, search, submission, support, terms, training,
+)
 from webapp.blueprints.account import sessions
+from webapp.blueprints.attachments.services import human_size
 from webapp.extensions import compress, csrf, db, login_manager, mail, migrate
-from webapp.htmx import is_passive_request
-from webapp.security import BoundedIntegerConverter, install_form_guards, same_origin_request
+from webapp.htmx import is_passive_request, redirect_to, render_page
+from webapp.requestlog import register_request_log, use_json_logs
+from webapp.security import (BoundedIntegerConverter, install_form_guards, register_static_fingerprints,
+                             same_origin_request, set_security_headers)
 
 log = logging.getLogger("webapp")
 
@@ -58,17 +69,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    from webapp.requestlog import use_json_logs
-
     if app.config.get("LOG_FORMAT") == "json" and not app.config.get("TESTING"):
         use_json_logs()
     elif not app.logger.handlers or app.config.get("TESTING"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 @event.listens_for(Engine, "connect")
@@ -98,8 +102,6 @@ def _bind_integers_without_casts(engine) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from webapp import models  # noqa: F401  (models must be imported for migrations)
-
     db.init_app(app)
     with app.app_context():
         _bind_integers_without_casts(db.engine)
@@ -108,9 +110,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     compress.init_app(app)
 
-    from webapp import search
-
-    search.init_app(app)
+    search_index.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
@@ -132,18 +132,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def _project_path(name: str):
-    from pathlib import Path
-
     return Path(__file__).resolve().parent.parent / name
 
 
 def register_blueprints(app: Flask) -> None:
-    from webapp.blueprints import (
-        attachments, auth, cases, claims, demo, health, helpdesk, kb, main, messages, office, practice,
-        profile, referrals, registration, search, support, terms, training,
-    )
-    from webapp.blueprints import dashboard, reports, submission
-
     for blueprint in (auth.bp, main.bp, registration.bp, profile.bp, attachments.bp, cases.bp,
                       claims.bp, messages.bp, search.bp, demo.bp, health.bp, referrals.bp, support.bp,
                       practice.bp, training.bp, office.bp, terms.bp,
@@ -153,10 +145,6 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from webapp.htmx import redirect_to
-    from webapp.requestlog import register_request_log
-    from webapp.security import register_static_fingerprints, set_security_headers
-
     if app.config.get("LOG_FORMAT") == "json":
         register_request_log(app)  # first: its timer starts before, and its line is written after, every other hook
     register_static_fingerprints(app)
@@ -177,14 +165,10 @@ def register_request_hooks(app: Flask) -> None:
                 return redirect_to(url_for("auth.sign_in"))
         return None
 
-    from webapp.background import register_background
-
     register_background(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from webapp.htmx import render_page
-
     def render_error(status: int, **context):
         return render_page("errors/error.html", status=status, code=status,
                            title=ERROR_TITLES.get(status, "Error"), **context)
@@ -249,10 +233,6 @@ def _forms_macro(app: Flask, name: str):
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_wtf.csrf import generate_csrf
-
-    from webapp.blueprints.attachments.services import human_size
-
     app.jinja_env.globals["csrf_token"] = generate_csrf
     # The form macros are globals, so a block rendered alone (an htmx fragment) has them too.
     for macro in ("error_summary", "field"):

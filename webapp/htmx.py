@@ -1,7 +1,7 @@
 """One place decides whether a response is an HTMX fragment or a whole page."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -28,8 +28,6 @@ def render_page(template: str, block: str | None = None, *, status: int = 200, *
 
 def redirect_to(location: str, status: int = 303):
     """Redirect that HTMX follows as a full navigation (HX-Redirect) and a browser as a 303."""
-    from flask import redirect
-
     if request.headers.get("HX-Request") == "true":
         response = make_response("", 204)
         response.headers["HX-Redirect"] = location

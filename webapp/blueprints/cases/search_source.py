@@ -9,6 +9,7 @@ from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.cases.case_types import case_type_of
 from webapp.extensions import db
 from webapp.models import Case, CaseComment, StoredFile
+from webapp.search import register_source, track_model
 
 # Case details that are identifiers (exact match) or searchable text.
 MEMBER_KEYS = ("member_id",)
@@ -73,8 +74,6 @@ def case_url(case_id) -> str | None:
 
 
 def register_with_search() -> None:
-    from webapp.search import register_source, track_model
-
     register_source("case", load_documents, all_ids, url_builder=case_url, label="Case")
     track_model(Case, "case", lambda case: case.id)
     track_model(CaseComment, "case", lambda comment: comment.case_id)

@@ -9,6 +9,7 @@ from webapp.audit import record_request
 from webapp.blueprints.kb import bp, services
 from webapp.blueprints.kb.forms import ArticleForm, ArticleSearchForm
 from webapp.blueprints.kb.markdown import render
+from webapp.blueprints.kb.search_source import register_with_search
 from webapp.blueprints.search.services import matching_articles
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
@@ -28,8 +29,6 @@ def _id_or_404(value: int) -> int:
 
 @bp.record_once
 def _register_search_source(_state):
-    from webapp.blueprints.kb.search_source import register_with_search
-
     register_with_search()
 
 

@@ -10,6 +10,7 @@ from webapp.blueprints.kb.services import category_names
 from webapp.blueprints.search.services import PUBLIC_TERM, SIGNED_IN_TERM
 from webapp.extensions import db
 from webapp.models import Article, Audience
+from webapp.search import register_source, track_model
 
 
 def load_documents(ids):
@@ -41,7 +42,5 @@ def article_url(article_id) -> str:
 
 
 def register_with_search() -> None:
-    from webapp.search import register_source, track_model
-
     register_source("article", load_documents, all_ids, url_builder=article_url, label="Article")
     track_model(Article, "article", lambda article: article.id)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.attachments.services import files_of
 from webapp.extensions import db
 from webapp.models import Message, MessageSubcategory, MessageThread, Provider, ThreadStatus
+from webapp.search import register_source, track_model
 
 
 def load_documents(ids):
@@ -66,8 +67,6 @@ def thread_url(thread_id) -> str:
 
 
 def register_with_search() -> None:
-    from webapp.search import register_source, track_model
-
     register_source("thread", load_documents, all_ids, url_builder=thread_url, label="Message")
     track_model(MessageThread, "thread", lambda thread: thread.id)
     track_model(Message, "thread", lambda message: message.thread_id)
