@@ -113,6 +113,20 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+# Characters nobody types and nobody can see: C0/C1 controls except tab and line breaks, and the
+# invisible formatting marks (zero-width spaces and joiners, bidi overrides, BOM). They would make a
+# "filled" field that reads empty, or text that displays differently from what is stored.
+_INVISIBLE = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                                0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                *range(0x2060, 0x2065), 0xFEFF]}
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def visible_text(value: str) -> str:
+    """The text as a person sees it: control, invisible formatting and lone surrogate characters removed."""
+    return _SURROGATES.sub("", value.translate(_INVISIBLE))
+
+
 def _file_field_names(form) -> set[str]:
     return {field.name for field in form if isinstance(field, (FileField, MultipleFileField))}
 
@@ -127,11 +141,12 @@ def guarded_wrap_formdata(meta, form, formdata):
     if request.method not in SUBMIT_METHODS:
         return g.get("csrf_kept_form")
     file_names = _file_field_names(form)
-    text = MultiDict((k, v) for k, v in request.form.items(multi=True) if k not in file_names)
+    text = MultiDict((k, visible_text(v)) for k, v in request.form.items(multi=True) if k not in file_names)
     if not request.form and request.is_json:
         data = request.get_json(silent=True)
         if isinstance(data, dict):
-            text = MultiDict((k, v) for k, v in data.items() if isinstance(v, str) and k not in file_names)
+            text = MultiDict((k, visible_text(v)) for k, v in data.items()
+                             if isinstance(v, str) and k not in file_names)
     files = MultiDict((k, v) for k, v in request.files.items(multi=True) if k in file_names)
     if files:
         return CombinedMultiDict((files, text))

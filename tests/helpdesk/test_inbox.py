@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from tests.helpdesk.conftest import new_thread, switch, text_of, user_id
-from webapp.blueprints.helpdesk import inbox
+from tests.messages.conftest import thread_id_from
+from webapp.blueprints.helpdesk import inbox, inbox_sources
 from webapp.blueprints.helpdesk.inbox import InboxItem
 from webapp.extensions import db
 from webapp.models import Case, MessageThread, OutgoingMail, Queue, User
@@ -183,3 +184,22 @@ def test_the_inbox_is_for_agents_only(client, demo):
     assert client.post("/inbox/next").status_code == 404
     client.post("/sign-out")
     assert client.get("/inbox").status_code in (302, 303)
+
+
+def test_only_grievances_and_appeals_carry_a_legal_deadline(app, client, demo):
+    """A claim question's due date is the plan's response target; an appeal's is the law's."""
+    question_id = new_thread(app, client, subject="When will this be paid?")
+    appeal_id = thread_id_from(client.post("/messages/new", content_type="multipart/form-data", data={
+        "category": "grievance-and-appeal", "subcategory": "pre-service", "subject": "Appeal the denied MRI",
+        "body": "Please reconsider.", "contact_name": "Pat Lee", "contact_phone": "860-555-0100"}))
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@plan.example"))
+        queue_ids = list(db.session.scalars(select(Queue.id)))
+        items = {i.id: i for i in inbox_sources.thread_items(admin, queue_ids, {"ours", "theirs"}, NOW)}
+        assert items[question_id].legal_due is None and items[question_id].target_due is not None
+        appeal = db.session.get(MessageThread, appeal_id)
+        assert items[appeal_id].legal_due == appeal.due_at == appeal.created_at + timedelta(days=30)
+    switch(client, "agent@plan.example")
+    row = next(line for line in client.get("/inbox").get_data(as_text=True).split("<tr")
+               if f"M-{question_id:06d}" in line)
+    assert "(legal)" not in row and "(target)" in row

@@ -18,7 +18,8 @@ def close_thread(client, thread_id):
 def test_a_resolved_thread_is_rated_once_and_again_after_reopening(app, client, demo):
     thread_id = new_thread(app, client)
     assert "Rate the answer" not in text_of(client.get(f"/messages/{thread_id}"))  # not resolved yet
-    assert client.post(f"/rate/thread/{thread_id}", data={"score": "5"}, follow_redirects=True).status_code == 200
+    early = text_of(client.post(f"/rate/thread/{thread_id}", data={"score": "5"}, follow_redirects=True))
+    assert "You can rate this item once it is resolved." in early
     with app.app_context():
         assert db.session.scalar(select(Rating).where(Rating.item_kind == "thread")) is None
     close_thread(client, thread_id)

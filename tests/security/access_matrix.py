@@ -169,13 +169,13 @@ MATRIX = {
     ("referrals.search", "POST"):                     "L O O O O N N N N",
     ("referrals.new", "GET"):                         "L O O O O N N N N",
     ("referrals.new", "POST"):                        "L O O O O N N N N",
-    ("referrals.detail", "GET"):                      "L O O N N N N N O",
+    ("referrals.detail", "GET"):                      "L O O N N N N O O",
     ("referrals.void", "POST"):                       "L O O N N N N N N",  # its own pending referral
     ("referrals.section", "GET"):                     "L O N N N N N N N",  # a draft: its author's only
     ("referrals.section", "POST"):                    "L O N N N N N N N",
     ("referrals.delete_draft", "POST"):               "L O N N N N N N N",  # a fresh draft each cell
-    ("referrals.um_queue", "GET"):                    "L N N N N N N N O",
-    ("referrals.decide", "POST"):                     "L N N N N N N N O",  # empty form: 422
+    ("referrals.um_queue", "GET"):                    "L N N N N N N O O",
+    ("referrals.decide", "POST"):                     "L N N N N N N F O",  # empty form: 422; supervisors read, never act
     # --- helpdesk: the agents' inbox, live updates, ratings, merging, the Supervisor page ------------
     ("helpdesk.inbox_page", "GET"):                   "L N N N N O O O O",
     ("helpdesk.next_item", "POST"):                   "L N N N N O O F O",  # supervisors read, never act: 403

@@ -42,7 +42,7 @@ def test_a_new_version_is_asked_at_sign_in_before_anything_else(new_terms):
     for path in ("/", "/cases/new", "/profile", "/referrals"):
         assert client.get(path).headers.get("Location") == "/terms/accept", path
     page = client.get("/terms/accept").get_data(as_text=True)
-    assert "The Terms and Conditions have changed since you accepted version 2026-11." in page
+    assert "The Terms and Conditions have changed since you accepted version 2026-11. Read the terms" in page
     assert "version 2027-01" in page and "Decline and sign out" in page
     assert client.get("/help").status_code == 200  # help stays reachable
 

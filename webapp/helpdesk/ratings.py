@@ -51,7 +51,8 @@ def rate(user: User, kind: str, item, score, comment: str = "", now: datetime | 
     if len(comment) > COMMENT_MAX:
         errors["comment"] = f"The comment must be {COMMENT_MAX:,} characters or fewer."
     if not errors and not can_rate(user, kind, item):
-        errors["score"] = "This item was already rated since it was resolved."
+        errors["score"] = ("This item was already rated since it was resolved." if finished_at(kind, item)
+                           else "You can rate this item once it is resolved.")
     if errors:
         return None, errors
     rating = Rating(item_kind=kind, item_id=item.id, user_id=user.id, queue_id=item.queue_id,

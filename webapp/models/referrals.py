@@ -105,6 +105,7 @@ class Referral(db.Model):
     queue_id: Mapped[int | None] = mapped_column(ForeignKey("queue.id"))
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the UM agent working it
     valid_until: Mapped[date | None]
 
     member = relationship("Member")
@@ -112,6 +113,7 @@ class Referral(db.Model):
     referred_provider: Mapped[NetworkProvider | None] = relationship()
     created_by = relationship("User", foreign_keys=[created_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
     queue = relationship("Queue")
     services: Mapped[list["ReferralService"]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="ReferralService.position")

@@ -21,6 +21,7 @@ from webapp.blueprints.queues.services import visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Queue, SavedInboxView, User
+from webapp.security import visible_text
 
 FAR_FUTURE = datetime(9999, 1, 1)
 STATES = {"ours": "Waiting on us", "theirs": "Waiting on the provider", "done": "Resolved or closed"}
@@ -239,7 +240,7 @@ def saved_views(agent: User) -> list[SavedInboxView]:
 
 
 def save_view(agent: User, name: str, filters: Filters) -> tuple[SavedInboxView | None, str | None]:
-    name = " ".join((name or "").split())
+    name = " ".join(visible_text(name or "").split())
     if not name:
         return None, "Enter a name for this view."
     if len(name) > 60:

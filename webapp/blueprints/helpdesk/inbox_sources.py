@@ -21,6 +21,13 @@ THREAD_STATES = {"ours": (ThreadStatus.OPEN,),
                  "theirs": (ThreadStatus.PENDING_PROVIDER, ThreadStatus.ANSWERED),
                  "done": (ThreadStatus.CLOSED,)}
 DONE_LIMIT = 200  # resolved items listed: the most recent ones
+# Grievances and appeals have decision deadlines in law (42 CFR 422.564/590, 438.408); every other
+# message's due date is the plan's own response target.
+LEGAL_DEADLINE_CATEGORY = "grievance-and-appeal"
+
+
+def has_legal_deadline(thread: MessageThread) -> bool:
+    return thread.is_grievance or thread.subcategory.category.slug == LEGAL_DEADLINE_CATEGORY
 
 
 def _state_of(status, table) -> str:
@@ -163,14 +170,20 @@ def thread_items(agent: User, queue_ids: list[int], states: set[str], now: datet
     for thread, unread in rows:
         state = _state_of(thread.status, THREAD_STATES)
         category = thread.subcategory.category
+        legal_due = target_due = None
+        if state != "done":
+            target_due = service_targets.target_due(
+                thread.created_at, first.get(thread.id), targets.get(("thread", category.slug)),
+                calendars.get(thread.queue_id))
+            if has_legal_deadline(thread):
+                legal_due = thread.due_at
+            elif thread.due_at is not None:  # the plan's response target for the sub-category
+                target_due = min(d for d in (target_due, thread.due_at) if d is not None)
         items.append(InboxItem(
             kind="thread", id=thread.id, reference=thread.reference, subject=thread.subject,
             queue=thread.queue, type_label=category.name + (" (Grievance)" if thread.is_grievance else ""),
             status_label=thread.status.label, state=state, assigned_to=thread.assigned_to,
-            created_at=thread.created_at, legal_due=thread.due_at if state != "done" else None,
-            target_due=None if state == "done" else service_targets.target_due(
-                thread.created_at, first.get(thread.id), targets.get(("thread", category.slug)),
-                calendars.get(thread.queue_id)),
+            created_at=thread.created_at, legal_due=legal_due, target_due=target_due,
             unread=bool(unread), endpoint="messages.thread", url_args={"thread_id": thread.id}))
     return items
 

@@ -19,9 +19,11 @@ from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeS
                                                VoidForm, choices)
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.helpdesk import live
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
-from webapp.models import ReferralStatus
+from webapp.security import visible_text
+from webapp.models import ReferralStatus, Role
 
 MAX_ID = 2**63 - 1
 TABS = {"services": "Services", "member": "Member Info", "providers": "Providers", "diagnosis": "Diagnosis",
@@ -147,6 +149,8 @@ def _answers(service) -> list[tuple[str, str]]:
 def detail(referral_id: int):
     referral = _referral_or_404(referral_id)
     record_request("referral.view", "referral", referral.id)
+    if current_user.is_agent:
+        live.touch(current_user, "referral", referral.id)  # read: no longer news in the inbox
     db.session.commit()
     return _render_detail(referral)
 
@@ -179,13 +183,17 @@ def _um_only():
 @bp.route("/utilization-management")
 @login_required
 def um_queue():
-    _um_only()
+    if not current_user.reads_all_queues:  # supervisors read every queue
+        _um_only()
     return render_page("referrals/queue.html", pending=services.um_worklist(), decided=services.recently_decided())
 
 
 @bp.route("/referrals/<int:referral_id>/services/<int:service_id>/decision", methods=["POST"])
 @login_required
 def decide(referral_id: int, service_id: int):
+    if current_user.role is Role.SUPERVISOR:
+        _referral_or_404(referral_id)  # a missing referral is a 404 for everyone
+        abort(403)  # supervisors read every queue; deciding is for the queue's agents
     _um_only()
     referral = _referral_or_404(referral_id)
     service = next((s for s in referral.services if s.id == service_id), None)
@@ -383,7 +391,7 @@ def _medical_info(form: MedicalForm, referral_type: str, icd_codes: list[str]) -
         info = services.service_info(referral_type, cpt) if cpt else None
         answers = {}
         for question in (info or {}).get("questionnaire", []):
-            answers[question["id"]] = request.form.get(f"services-{index}-answer-{question['id']}", "")[:500].strip()
+            answers[question["id"]] = visible_text(request.form.get(f"services-{index}-answer-{question['id']}", ""))[:500].strip()
         units = row.units.data if not row.units.errors else None
         lines.append(services.ServiceLine(cpt=cpt[:5], units=units, answers=answers))
     return services.MedicalInfo(

@@ -191,7 +191,7 @@ def _submitted_for(user: User):
         # The office's referrals: the referring provider shares a Tax ID with the user's providers.
         orgs = select(Provider.id).where(Provider.tax_id.in_(user_tax_ids(user)))
         return query.where(Referral.referring_provider_id.in_(orgs))
-    if holds_um_queue(user):
+    if holds_um_queue(user) or user.reads_all_queues:  # supervisors read every queue
         return query
     return query.where(false())
 
