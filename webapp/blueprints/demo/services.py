@@ -91,7 +91,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
     for email, first, last, role, works_for, position in DEMO_PEOPLE:
         user = _ensure_user(email, first, last, role, password, position)
         db.session.flush()
-        if role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN):
+        if user.is_agent:
             for slug in works_for:
                 assign_agent(user, queues[slug])
             label = ", ".join(queues[slug].name for slug in works_for) or "All queues"

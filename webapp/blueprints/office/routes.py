@@ -7,7 +7,7 @@ from webapp.blueprints.office import bp, services
 from webapp.blueprints.office.forms import PhoneCheckForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.models import Role, UserStatus
+from webapp.models import UserStatus
 
 
 @bp.before_request
@@ -18,7 +18,7 @@ def signed_in_only():
     if endpoint.startswith("office.provider_services"):
         if not services.holds_provider_services(current_user):
             abort(404)
-    elif current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+    elif not current_user.is_local_office_admin:
         abort(404)
     return None
 
@@ -107,7 +107,7 @@ def provider_services():
 def provider_services_request(access_id):
     access = services.provider_services_request(access_id) or abort(404)
     form = PhoneCheckForm()
-    if request.method == "POST" and current_user.role is Role.SUPERVISOR:
+    if request.method == "POST" and current_user.is_supervisor:
         abort(403)  # supervisors read every queue; deciding is for the queue's agents
     if form.validate_on_submit():
         approve = form.decision.data == "approve"

@@ -20,7 +20,7 @@ from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (Member, NetworkProvider, Provider, Referral, ReferralDiagnosis, ReferralService,
-                           ReferralStatus, Role, ServiceDecision, User)
+                           ReferralStatus, ServiceDecision, User)
 from webapp.models.referrals import SUBMITTED_STATUSES
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "referrals"
@@ -180,9 +180,9 @@ def attachment_limit_error(existing: int, adding: int, limit: int = MAX_ATTACHME
 # --- who sees what ------------------------------------------------------------------------------
 
 def holds_um_queue(user: User) -> bool:
-    if user.role == Role.ADMIN:
+    if user.is_admin:
         return True
-    return user.role == Role.AGENT and any(q.slug == UM_QUEUE[0] for q in user.queues)
+    return user.is_support_agent and any(q.slug == UM_QUEUE[0] for q in user.queues)
 
 
 def _submitted_for(user: User):

@@ -16,7 +16,7 @@ from webapp.blueprints.registration.forms import DecisionForm, DetailsForm, Subm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodePurpose, Provider,
-                           ProviderAccess, Registration, RegistrationStep, Role, User, UserStatus)
+                           ProviderAccess, Registration, RegistrationStep, User, UserStatus)
 
 STEP_ENDPOINTS = {
     RegistrationStep.VERIFY: "registration.verify",
@@ -221,14 +221,14 @@ def thanks():
 @bp.app_context_processor
 def access_request_badge():
     def count():
-        if current_user.is_authenticated and current_user.role is Role.LOCAL_OFFICE_ADMIN:
+        if current_user.is_authenticated and current_user.is_local_office_admin:
             return services.pending_request_count(current_user)
         return None
     return {"access_request_count": count}
 
 
 def _require_admin():
-    if current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+    if not current_user.is_local_office_admin:
         abort(404)
 
 

@@ -234,7 +234,7 @@ def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
     provider.administrator = new_admin
     new_admin.role = Role.LOCAL_OFFICE_ADMIN
     db.session.flush()
-    if old is not None and old.id != new_admin.id and old.role is Role.LOCAL_OFFICE_ADMIN:
+    if old is not None and old.id != new_admin.id and old.is_local_office_admin:
         still_admin = db.session.scalar(select(Provider.id).where(Provider.administrator_id == old.id))
         if still_admin is None:
             old.role = Role.STAFF
