@@ -4,7 +4,7 @@ transaction (so the index work survives a crash), and wakes the app's index writ
 A feature calls, once at registration time:
 
     track_model(Case, "case", lambda case: case.id)
-    track_model(Comment, "case", lambda comment: comment.case_id)   # a comment marks its case
+    track_model(CaseComment, "case", lambda comment: comment.case_id)   # a comment marks its case
 
 The getter may return one id, a list of ids, or None (nothing to mark). Deleting an instance of a
 tracked model records "delete"; whether the record is really gone is decided when the work is
