@@ -88,7 +88,8 @@ def test_a_post_with_the_token_in_the_htmx_header_is_accepted(csrf_client):
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
     response = csrf_client.post("/sign-in", data={"login": "nobody@example.com", "password": "x"},
                                 headers={"X-CSRFToken": token, "HX-Request": "true"})
-    assert response.status_code == 422  # reached the form: a wrong login, not a CSRF refusal
+    # reached the form: a wrong login, not a CSRF refusal
+    assert response.status_code == 422 and "do not match our records" in response.get_data(as_text=True)
 
 
 def test_static_files_are_fingerprinted_and_cached_for_a_year(client):

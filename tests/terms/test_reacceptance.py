@@ -33,7 +33,9 @@ def _accepted(app, email):
 def test_unchanged_terms_ask_nothing(demo):
     client = demo.test_client()
     sign_in(client, "staff@sunrise.example")
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "Welcome, Sam" in home.get_data(as_text=True)
+    assert client.get("/terms/accept").headers["Location"] == "/"  # nothing to accept
 
 
 def test_a_new_version_is_asked_at_sign_in_before_anything_else(new_terms):
