@@ -116,6 +116,17 @@ def test_unknown_page_shows_a_404_page_in_the_frame(client):
     assert 'href="#main"' in response.get_data(as_text=True)
 
 
+def test_every_title_block_is_plain_text(app):
+    """The title block fills the browser tab's <title>: markup there shows as text (it once held a link)."""
+    titles = {}
+    for name in app.jinja_env.loader.list_templates():
+        source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
+        for match in re.finditer(r"{% block title %}(.*?){% endblock %}", source, re.S):
+            titles[name] = match.group(1)
+    assert len(titles) > 50 and "messages/center.html" in titles
+    assert {name: title for name, title in titles.items() if "<" in title or "\n" in title} == {}
+
+
 def test_a_body_over_the_upload_limit_gets_413(app):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = app.test_client().post("/sign-in", data={"login": "x" * 4096, "password": "y"})
