@@ -91,7 +91,7 @@ def test_registration_records_the_version_accepted(app):
         seed_demo(DEMO_PASSWORD)
         reg = registration.start_registration(full_name="Tess Terms", office_address="1 Main St, Hartford, CT",
                                               mobile_phone="860.555.0100", email="tess@example.com",
-                                              position="Biller").registration
+                                              position="Biller", lifetime_hours=72).registration
         registration.mark_email_verified(reg)
         registration.accept_terms(reg, "2026-11")
         registration.choose_provider(reg, provider_by_npi("1234567893"), on_behalf=True)

@@ -72,7 +72,8 @@ def start():
             try:
                 result = services.start_registration(
                     full_name=form.full_name.data, office_address=form.office_address.data,
-                    mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data)
+                    mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data,
+                    lifetime_hours=current_app.config["REGISTRATION_TTL_HOURS"])
             except PasscodeLocked as locked:
                 db.session.rollback()
                 problem = locked_message(locked.minutes)
@@ -383,7 +384,7 @@ def credentials_password():
     form = NewPasswordForm()
     if form.validate_on_submit() and password_form_errors(form, user):
         # Saved now (the account stays pending, so it cannot sign in until the questions are set).
-        services.set_initial_password(user, form.password.data)
+        services.set_initial_password(user, form.password.data, current_app.config["PASSWORD_HISTORY"])
         db.session.commit()
         return redirect_to(url_for("registration.credentials_questions"))
     if request.method == "POST" and not form.errors:

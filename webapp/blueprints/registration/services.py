@@ -58,7 +58,7 @@ def open_registration(email: str) -> Registration | None:
 
 
 def start_registration(*, full_name: str, office_address: str, mobile_phone: str, email: str,
-                       position: str) -> StartResult:
+                       position: str, lifetime_hours: int) -> StartResult:
     """Step 1. Mails a passcode (and a link to continue later) for a new registration.
 
     The same email cannot register twice: an existing account gets a "you already have an account"
@@ -78,7 +78,7 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
         registration = Registration(
             email=email, first_name=first, last_name=last, office_address=office_address,
             mobile_phone=mobile_phone, position=position, step=RegistrationStep.VERIFY,
-            created_at=now, expires_at=now + timedelta(hours=current_app.config["REGISTRATION_TTL_HOURS"]))
+            created_at=now, expires_at=now + timedelta(hours=lifetime_hours))
         db.session.add(registration)
         db.session.flush()
     send_registration_passcode(registration)
@@ -270,9 +270,10 @@ def send_credentials_passcode(user: User, purpose: PasscodePurpose = PasscodePur
     send_user_passcode(user, purpose, why)
 
 
-def set_initial_password(user: User, password: str) -> None:
-    """The first password (rules already checked). The account stays pending until questions are set."""
-    change_password(user, password, current_app.config["PASSWORD_HISTORY"], sign_out_others=True)
+def set_initial_password(user: User, password: str, history: int) -> None:
+    """The first password (rules already checked; `history`: how many past passwords are kept).
+    The account stays pending until questions are set."""
+    change_password(user, password, history, sign_out_others=True)
 
 
 def finish_credentials(user: User, link: EmailLink, questions: list[tuple[str, str]]) -> None:
