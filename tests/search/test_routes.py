@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from webapp.blueprints.providers.services import provider_by_npi
+from webapp.providers.services import provider_by_npi
 from webapp.extensions import db
 from tests.search.conftest import FakeNote, add_record, wait_until_indexed
 

@@ -84,7 +84,7 @@ def test_plan_staff_are_not_asked(new_terms):
 def test_registration_records_the_version_accepted(app):
     """Submitted through the registration services (in a request context: they build mail links)."""
     from webapp.blueprints.registration import services as registration
-    from webapp.blueprints.providers.services import provider_by_npi
+    from webapp.providers.services import provider_by_npi
     from webapp.blueprints.demo.services import seed_demo
 
     with app.test_request_context():

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.accounts_helpers import body, mails
 from tests.conftest import DEMO_PASSWORD, sign_in
 from webapp.blueprints.auth.services import create_user
-from webapp.blueprints.providers.services import grant_access, provider_by_npi
+from webapp.providers.services import grant_access, provider_by_npi
 from webapp.blueprints.training import services
 from webapp.extensions import db
 from webapp.models import Role, TrainingAttempt, TrainingModule, TrainingReminder, User

@@ -21,6 +21,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from webapp.models import SearchChange
+from webapp.search.index_service import wake_writer
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,6 @@ def _after_flush(session: Session, _context) -> None:
 def _after_commit(session: Session) -> None:
     session.info.pop(_MARKED, None)
     if session.info.pop(_WAKE, False):
-        from webapp.search.service import wake_writer
-
         wake_writer()
 
 

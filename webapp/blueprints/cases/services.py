@@ -30,8 +30,8 @@ from webapp.blueprints.cases.case_types import (
     FieldSpec,
     case_type_of,
 )
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import queue_by_slug
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.identifiers import clean_digits, is_valid_npi, pad_tax_id

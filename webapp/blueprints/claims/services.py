@@ -17,7 +17,7 @@ from webapp.identifiers import is_valid_npi, is_valid_tax_id
 from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, LineAdjustment, Member, Payment,
                            Provider, ServiceLine, User)
 from webapp.blueprints.claims.codes import CODES_FILE, load_codes
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
 

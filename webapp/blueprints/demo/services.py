@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
-from webapp.blueprints.providers.access_requests import request_access
+from webapp.providers.access_requests import request_access
 from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
-from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
+from webapp.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
-from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
+from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
 from webapp.blueprints.training.services import demo_pass

@@ -16,8 +16,8 @@ from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
     TemplateForm,
 )
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import queue_by_slug, visible_queues
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
 from webapp.helpdesk import live
 from webapp.helpdesk.forms import MergeForm, RatingForm

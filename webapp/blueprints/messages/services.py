@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
-from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
+from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail

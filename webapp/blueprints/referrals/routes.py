@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import (attach, discard, files_of, limits_text, receive_files,
                                                     register_owner, stored_path)
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
                                                DecisionForm, MedicalForm, ReferredForm, ReferringForm, ReviewForm,

@@ -13,8 +13,8 @@ from sqlalchemy import false, or_, select
 
 from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.claims.services import DEMO_DIR, search_members, user_tax_ids, visible_member
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import ensure_queue
+from webapp.providers.services import active_providers
+from webapp.queues.services import ensure_queue
 from webapp.blueprints.referrals.distance import distance_miles, is_known_zip, zip_for_city
 from webapp.clock import utcnow_naive
 from webapp.extensions import db

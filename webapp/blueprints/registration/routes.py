@@ -9,8 +9,8 @@ from webapp.blueprints.account.links import LinkError, open_link
 from webapp.blueprints.account.passcodes import PasscodeLocked, decoy_subject, user_subject
 from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.auth.services import normalize_email
-from webapp.blueprints.providers.forms import SelectProviderForm
-from webapp.blueprints.providers.search_view import provider_search_context
+from webapp.providers.forms import SelectProviderForm
+from webapp.providers.search_view import provider_search_context
 from webapp.blueprints.registration import bp, services
 from webapp.blueprints.registration.forms import DecisionForm, DetailsForm, SubmitRequestForm, TermsForm
 from webapp.extensions import db

@@ -17,9 +17,9 @@ from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcode
 from webapp.blueprints.account.passwords import change_password
 from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
-from webapp.blueprints.providers.access_requests import (active_administrator, request_access,  # noqa: F401
+from webapp.providers.access_requests import (active_administrator, request_access,  # noqa: F401
                                                         reviewer_description)
-from webapp.blueprints.providers.services import grant_access
+from webapp.providers.services import grant_access
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail

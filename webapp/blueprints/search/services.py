@@ -5,8 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from webapp.blueprints.providers.services import active_provider_ids
-from webapp.blueprints.queues.services import visible_queues
+from webapp.providers.services import active_provider_ids
+from webapp.queues.services import visible_queues
 from sqlalchemy import select
 
 from webapp.extensions import db
