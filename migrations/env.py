@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+import sqlalchemy as sa
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -45,6 +46,21 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+# Revision ids a database may still hold from before the files were numbered in chain order
+# (messages came before search, but their ids said 0006 and 0005). Each old id names the same
+# schema state as its new id, so a database holding one is moved to the new id before Alembic
+# reads it; without this, `flask db upgrade` on such a database fails with "Can't locate revision".
+RENAMED_REVISIONS = {'0006_messages': '0005_messages', '0005_search': '0006_search'}
+
+
+def adopt_renamed_revisions(connection):
+    if not sa.inspect(connection).has_table('alembic_version'):
+        return
+    for old, new in RENAMED_REVISIONS.items():
+        connection.execute(sa.text('UPDATE alembic_version SET version_num = :new WHERE version_num = :old'),
+                           {'new': new, 'old': old})
 
 
 def run_migrations_offline():
@@ -93,6 +109,8 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        with connection.begin():
+            adopt_renamed_revisions(connection)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -88,7 +88,8 @@ def test_a_post_with_the_token_in_the_htmx_header_is_accepted(csrf_client):
     token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
     response = csrf_client.post("/sign-in", data={"login": "nobody@example.com", "password": "x"},
                                 headers={"X-CSRFToken": token, "HX-Request": "true"})
-    assert response.status_code == 422  # reached the form: a wrong login, not a CSRF refusal
+    # reached the form: a wrong login, not a CSRF refusal
+    assert response.status_code == 422 and "do not match our records" in response.get_data(as_text=True)
 
 
 def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
@@ -113,6 +114,17 @@ def test_unknown_page_shows_a_404_page_in_the_frame(client):
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
     assert 'href="#main"' in response.get_data(as_text=True)
+
+
+def test_every_title_block_is_plain_text(app):
+    """The title block fills the browser tab's <title>: markup there shows as text (it once held a link)."""
+    titles = {}
+    for name in app.jinja_env.loader.list_templates():
+        source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
+        for match in re.finditer(r"{% block title %}(.*?){% endblock %}", source, re.S):
+            titles[name] = match.group(1)
+    assert len(titles) > 50 and "messages/center.html" in titles
+    assert {name: title for name, title in titles.items() if "<" in title or "\n" in title} == {}
 
 
 def test_a_body_over_the_upload_limit_gets_413(app):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.security.world import IDENTITIES, build_world, new_referral_draft
 from webapp.blueprints.auth.services import find_user_by_login
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.referrals.services import save_referred_provider, save_referring_provider
 from webapp.clock import utcnow_naive
 from webapp.models import Referral, ReferralStatus

@@ -1,17 +1,14 @@
-"""Production settings, the JSON request log and /healthz."""
+"""Production settings and the JSON request log (/healthz: tests/health)."""
 from __future__ import annotations
 
 import json
 import logging
 
 import pytest
-from sqlalchemy import select
 
 from config import ConfigError, load_settings
-from tests.conftest import make_config
 from webapp import create_app
 from webapp.extensions import db
-from webapp.mailer import queue_mail
 from webapp.requestlog import JsonFormatter
 
 
@@ -70,25 +67,3 @@ def test_request_id_is_made_when_the_header_is_unusable(production_app, caplog):
     made = response.headers["X-Request-ID"]
     assert len(made) == 32 and made.isalnum()
     assert json.loads(JsonFormatter().format(caplog.records[-1]))["request_id"] == made
-
-
-def test_healthz_reports_database_search_and_mail(client, app):
-    with app.app_context():
-        queue_mail("someone@example.com", "Your passcode", "123456")
-        db.session.commit()
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    report = response.get_json()
-    assert report["status"] == "ok" and report["database"] == {"reachable": True}
-    assert report["mail"]["unsent"] == 1 and report["mail"]["oldest_unsent_age_seconds"] >= 0
-    assert set(report["search"]) >= {"generation", "lag_changes", "lag_seconds"}
-    assert "someone@example.com" not in response.get_data(as_text=True)
-    assert "Set-Cookie" not in response.headers
-
-
-def test_healthz_is_503_when_the_database_is_unreachable(tmp_path, app_config):
-    broken = create_app({**app_config,
-                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'no.sqlite3'}"})
-    response = broken.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json()["database"] == {"reachable": False}

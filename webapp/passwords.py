@@ -1,5 +1,5 @@
-"""Password hashing and checking. The rules a new password must meet are not here: they live
-with the password forms (password_problems)."""
+"""Password hashing and checking. The rules a new password must meet are not here: they are
+`password_problems` in the account package, which the account flows call before saving."""
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 

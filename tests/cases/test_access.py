@@ -93,9 +93,12 @@ def test_agents_read_and_act_only_in_the_queues_they_hold(sunrise_case, signed_i
 def test_a_supervisor_reads_every_queue_but_acts_in_none(sunrise_case, signed_in):
     number, public_id = sunrise_case
     supervisor = signed_in("supervisor@plan.example")
-    assert supervisor.get(f"/cases/{number}").status_code == 200
-    assert supervisor.get(f"/files/{public_id}").status_code == 200
+    page = supervisor.get(f"/cases/{number}").get_data(as_text=True)
+    assert number in page and "Not assigned" in page and "Assign to me" not in page
+    download = supervisor.get(f"/files/{public_id}")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
     assert supervisor.post(f"/cases/{number}/assign").status_code == 403
+    assert "Not assigned" in supervisor.get(f"/cases/{number}").get_data(as_text=True)  # nothing changed
 
 
 def test_an_admin_acts_everywhere(sunrise_case, app, client):

@@ -106,7 +106,8 @@ def test_members_assigned_to_a_provider_of_the_organization_are_visible_without_
         db.session.commit()  # the importer leaves the commit to its caller
         pk = db.session.scalar(select(Member.id).where(Member.member_id == "N1"))
     client = signed_in("staff@sunrise.example")
-    assert client.get(f"/members/{pk}").status_code == 200
+    page = client.get(f"/members/{pk}")
+    assert page.status_code == 200 and "Nia" in page.get_data(as_text=True)
     client.post("/sign-out")
     client.post("/sign-in", data={"login": "staff@harbor.example", "password": "Demo!Pass2026"})
     assert client.get(f"/members/{pk}").status_code == 404

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import find_user_by_login
 from webapp.blueprints.messages import services
 from webapp.blueprints.messages.services import Draft, ExpeditedByFax, RulesError, check_draft
-from webapp.blueprints.providers.services import provider_by_npi
+from webapp.providers.services import provider_by_npi
 from webapp.extensions import db
 from webapp.models import Claim, Member, MessageSubcategory
 

@@ -235,7 +235,7 @@ def test_agent_center_counts_sorts_by_due_date_moves_and_uses_templates(signed_i
     assert template.body in page
     assert client.post(f"/messages/{late}/status", data={"status-status": "pending_provider"}).status_code == 303
     with app.app_context():
-        from webapp.blueprints.queues.services import queue_by_slug
+        from webapp.queues.services import queue_by_slug
         target = queue_by_slug("grievance-and-appeals").id
     assert client.post(f"/messages/{late}/move", data={"move-queue": target}).status_code == 303
     with app.app_context():

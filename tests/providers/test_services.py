@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
-from webapp.blueprints.providers import services
+from webapp.providers import services
 from webapp.extensions import db
 from webapp.models import AccessStatus, Provider, ProviderAccess, ProviderKind, Role, User
 

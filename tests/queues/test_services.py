@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
-from webapp.blueprints.queues import services
+from webapp.queues import services
 from webapp.extensions import db
 from webapp.models import Queue, Role, User
 

@@ -23,7 +23,7 @@ from webapp.blueprints.referrals.services import save_about
 from webapp.blueprints.submission.services import context_for, save_values, submit
 from webapp.blueprints.submission.services import new_draft as new_claim_draft
 from webapp.blueprints.demo.services import seed_demo
-from webapp.blueprints.providers.access_requests import request_access
+from webapp.providers.access_requests import request_access
 from webapp.extensions import db
 from webapp.clock import utcnow_naive
 from webapp.models import (Article, Audience, Claim, Member, MessageThread, Payment, Provider, ProviderAccess, Queue,

@@ -33,7 +33,9 @@ def _accepted(app, email):
 def test_unchanged_terms_ask_nothing(demo):
     client = demo.test_client()
     sign_in(client, "staff@sunrise.example")
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "Welcome, Sam" in home.get_data(as_text=True)
+    assert client.get("/terms/accept").headers["Location"] == "/"  # nothing to accept
 
 
 def test_a_new_version_is_asked_at_sign_in_before_anything_else(new_terms):
@@ -82,14 +84,14 @@ def test_plan_staff_are_not_asked(new_terms):
 def test_registration_records_the_version_accepted(app):
     """Submitted through the registration services (in a request context: they build mail links)."""
     from webapp.blueprints.registration import services as registration
-    from webapp.blueprints.providers.services import provider_by_npi
+    from webapp.providers.services import provider_by_npi
     from webapp.blueprints.demo.services import seed_demo
 
     with app.test_request_context():
         seed_demo(DEMO_PASSWORD)
         reg = registration.start_registration(full_name="Tess Terms", office_address="1 Main St, Hartford, CT",
                                               mobile_phone="860.555.0100", email="tess@example.com",
-                                              position="Biller").registration
+                                              position="Biller", lifetime_hours=72).registration
         registration.mark_email_verified(reg)
         registration.accept_terms(reg, "2026-11")
         registration.choose_provider(reg, provider_by_npi("1234567893"), on_behalf=True)

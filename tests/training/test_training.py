@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.accounts_helpers import body, mails
 from tests.conftest import DEMO_PASSWORD, sign_in
 from webapp.blueprints.auth.services import create_user
-from webapp.blueprints.providers.services import grant_access, provider_by_npi
+from webapp.providers.services import grant_access, provider_by_npi
 from webapp.blueprints.training import services
 from webapp.extensions import db
 from webapp.models import Role, TrainingAttempt, TrainingModule, TrainingReminder, User
@@ -141,7 +141,8 @@ def test_a_pass_lasts_365_days_then_the_gate_returns(gated):
 def test_plan_staff_take_no_training(gated):
     client = gated.test_client()
     sign_in(client, "agent@plan.example")
-    assert client.get("/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "Welcome, Alex" in home.get_data(as_text=True)
     assert client.get("/training").status_code == 404
 
 
@@ -149,7 +150,8 @@ def test_demo_users_have_passed(gated):
     for login in ("staff@sunrise.example", "loa@sunrise.example", "staff@harbor.example", "loa@harbor.example"):
         client = gated.test_client()
         sign_in(client, login)
-        assert client.get("/").status_code == 200, login
+        home = client.get("/")
+        assert home.status_code == 200 and "Welcome, " in home.get_data(as_text=True), login
 
 
 def test_reminders_go_30_and_7_days_before_expiry_once_each(gated):

@@ -101,6 +101,24 @@ class User(UserMixin, db.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    # One property per role, so checks read as words and a role's rule lives in one place.
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_support_agent(self) -> bool:
+        """The AGENT role only: works the queues they hold (see `is_agent` for all plan staff)."""
+        return self.role == Role.AGENT
+
+    @property
+    def is_local_office_admin(self) -> bool:
+        return self.role == Role.LOCAL_OFFICE_ADMIN
+
     @property
     def is_agent(self) -> bool:
         """Plan staff: agents, supervisors and admins (they read internal notes)."""

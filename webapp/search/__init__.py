@@ -11,9 +11,17 @@ and, to search: `search(scope, text, ...)` with a `Scope` (see blueprints/search
 """
 from webapp.search.engine import Hit, IndexUnavailable, Scope, SearchResults
 from webapp.search.query import parse
-from webapp.search.service import get_service, init_app
+from webapp.search.commands import search_cli
+from webapp.search.index_service import get_service, start_service
 from webapp.search.sources import get_source, register_source, registered_sources, unregister_source
 from webapp.search.tracking import mark, track_model, untrack_model
+
+
+def init_app(app):
+    """The app's search service (webapp/search/index_service.py) and the `flask search` commands."""
+    service = start_service(app)
+    app.cli.add_command(search_cli)
+    return service
 
 
 def search(scope: Scope, text: str, **options) -> SearchResults:

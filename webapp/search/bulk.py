@@ -7,8 +7,8 @@ large rebuild that sorting and spilling was most of the work (docs/PERFORMANCE.m
 
 A rebuild writes each document exactly once, in ascending document numbers, into a fresh
 segment, so the postings of one term already arrive in order: `GroupingPool` appends them to a
-per-(field, term) list and sorts only the distinct terms at the end (memory: ~100 bytes per
-posting, docs/PERFORMANCE.md). The live writer (`SearchIndex.apply`) keeps Whoosh's own pool:
+per-(field, term) list and sorts only the distinct terms at the end (it holds every posting in
+memory: how much, docs/PERFORMANCE.md). The live writer (`SearchIndex.apply`) keeps Whoosh's own pool:
 it merges segments and must stay small.
 
 This module holds the pool and the compression call; the writer that feeds them and writes

@@ -6,6 +6,9 @@ import time
 import click
 from flask.cli import AppGroup
 
+from webapp.search.engine import IndexBusy
+from webapp.search.index_service import get_service
+
 search_cli = AppGroup("search", help="Full-text search index: rebuild and check.")
 
 
@@ -13,9 +16,6 @@ search_cli = AppGroup("search", help="Full-text search index: rebuild and check.
 @click.option("--procs", type=int, default=None, help="Indexing processes (default SEARCH_INDEX_PROCS).")
 def reindex_command(procs):
     """Rebuild the whole index from the database into a new folder, then swap it in."""
-    from webapp.search.engine import IndexBusy
-    from webapp.search.service import get_service
-
     service = get_service()
     state = {"bar": None}
 
@@ -43,8 +43,6 @@ def reindex_command(procs):
 @click.option("--fix", is_flag=True, help="Re-index what is missing or stale, drop what is gone.")
 def check_command(fix):
     """Report records missing from or stale in the index (and index entries with no record)."""
-    from webapp.search.service import get_service
-
     report = get_service().check(fix=fix)
     if report.broken:
         click.echo("The index is missing or cannot be read." +

@@ -32,7 +32,7 @@ from webapp.search.whoosh_internals import bulk_writer
 
 log = logging.getLogger(__name__)
 
-# What callers import from here (webapp/search/__init__.py, service.py, commands.py).
+# What callers import from here (webapp/search/__init__.py, index_service.py, commands.py).
 __all__ = ["Hit", "IndexBusy", "IndexUnavailable", "Scope", "SearchIndex", "SearchResults"]
 
 

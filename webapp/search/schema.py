@@ -13,7 +13,7 @@ Field choices (see docs/PERFORMANCE.md for why):
 - status/type/category/sub_category/queue are whole-value, sortable (columnar) fields for facets;
 - dates: `day` (YYYYMMDD of the last update, one term) for range filters, `updated_ts` (a column, not
   indexed) for "newest first", created/updated stored for display. A DATETIME field would add 8
-  terms per date per document (its trie encoding): 16 of ~90 postings per case, for nothing.
+  terms per date per document (its trie encoding), for nothing.
 """
 from __future__ import annotations
 

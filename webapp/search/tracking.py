@@ -4,7 +4,7 @@ transaction (so the index work survives a crash), and wakes the app's index writ
 A feature calls, once at registration time:
 
     track_model(Case, "case", lambda case: case.id)
-    track_model(Comment, "case", lambda comment: comment.case_id)   # a comment marks its case
+    track_model(CaseComment, "case", lambda comment: comment.case_id)   # a comment marks its case
 
 The getter may return one id, a list of ids, or None (nothing to mark). Deleting an instance of a
 tracked model records "delete"; whether the record is really gone is decided when the work is
@@ -21,6 +21,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from webapp.models import SearchChange
+from webapp.search.index_service import wake_writer
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,6 @@ def _after_flush(session: Session, _context) -> None:
 def _after_commit(session: Session) -> None:
     session.info.pop(_MARKED, None)
     if session.info.pop(_WAKE, False):
-        from webapp.search.service import wake_writer
-
         wake_writer()
 
 

@@ -23,7 +23,7 @@ from webapp.blueprints.cases.forms import (
     CommentForm,
     case_form_class,
 )
-from webapp.blueprints.queues.services import queue_by_slug, visible_queues
+from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.helpdesk import live

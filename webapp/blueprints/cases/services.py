@@ -30,8 +30,8 @@ from webapp.blueprints.cases.case_types import (
     FieldSpec,
     case_type_of,
 )
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import queue_by_slug
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.identifiers import clean_digits, is_valid_npi, pad_tax_id
@@ -45,7 +45,6 @@ from webapp.models import (
     Provider,
     ProviderAccess,
     Queue,
-    Role,
     User,
 )
 
@@ -257,7 +256,7 @@ def _visible_scope(user: User):
     """A WHERE clause for the cases `user` may see (None: every case)."""
     if user.reads_all_queues:
         return None
-    if user.role == Role.AGENT:  # agents read the queues they hold, as in threads and search
+    if user.is_support_agent:  # agents read the queues they hold, as in threads and search
         return Case.queue_id.in_([queue.id for queue in user.queues])
     return Case.provider_id.in_(
         select(ProviderAccess.provider_id).where(ProviderAccess.user_id == user.id,
@@ -269,7 +268,7 @@ def can_view(user: User, case: Case) -> bool:
         return False
     if user.reads_all_queues:
         return True
-    if user.role == Role.AGENT:
+    if user.is_support_agent:
         return any(queue.id == case.queue_id for queue in user.queues)
     return db.session.scalar(select(ProviderAccess.id).where(
         ProviderAccess.user_id == user.id, ProviderAccess.provider_id == case.provider_id,
@@ -284,9 +283,9 @@ def can_view_case_id(user: User, case_id: int) -> bool:
 
 def works_case(user: User, case: Case) -> bool:
     """Agents act only in their own queues; admins everywhere; provider users never as agents."""
-    if user.role == Role.ADMIN:
+    if user.is_admin:
         return True
-    if user.role == Role.AGENT:
+    if user.is_support_agent:
         return any(queue.id == case.queue_id for queue in user.queues)
     return False
 
@@ -462,7 +461,7 @@ def move_to_queue(user: User, case: Case, queue: Queue, *, now: datetime | None 
     if queue.id != case.queue_id:
         case.queue = queue
         if case.assigned_to is not None and queue not in case.assigned_to.queues \
-                and case.assigned_to.role != Role.ADMIN:
+                and not case.assigned_to.is_admin:
             case.assigned_to = None
     case.updated_at = now or utcnow_naive()
 

@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
 from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, LineAdjustment, Member, Payment,
-                           Provider, Role, ServiceLine, User)
+                           Provider, ServiceLine, User)
 from webapp.blueprints.claims.codes import CODES_FILE, load_codes
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"
 
@@ -555,7 +555,7 @@ def _group_npis(user: User):
 
 def may_see_member_information(user: User, member: Member) -> bool:
     """Seed: only users associated with the member at the PCP or group level see member information."""
-    if user.role in (Role.AGENT, Role.ADMIN):
+    if user.is_support_agent or user.is_admin:
         return True
     if not member.pcp_npi:
         return False
@@ -567,7 +567,7 @@ def visible_payment(user: User, payment_id: int) -> Payment | None:
     if not 0 < payment_id <= MAX_ROW_ID:
         return None
     query = select(Payment).where(Payment.id == payment_id)
-    if user.role not in (Role.AGENT, Role.ADMIN):
+    if not (user.is_support_agent or user.is_admin):
         query = query.where(Payment.payee_tax_id.in_(user_tax_ids(user)))
     return db.session.scalar(query)
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
-from webapp.blueprints.providers.access_requests import request_access
+from webapp.providers.access_requests import request_access
 from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
-from webapp.blueprints.providers.services import create_provider, grant_access, provider_by_npi
+from webapp.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
-from webapp.blueprints.queues.services import assign_agent, ensure_queue, ensure_standard_queues
+from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
 from webapp.blueprints.training.services import demo_pass
@@ -91,7 +91,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
     for email, first, last, role, works_for, position in DEMO_PEOPLE:
         user = _ensure_user(email, first, last, role, password, position)
         db.session.flush()
-        if role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN):
+        if user.is_agent:
             for slug in works_for:
                 assign_agent(user, queues[slug])
             label = ", ".join(queues[slug].name for slug in works_for) or "All queues"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from webapp.blueprints.queues.services import visible_queues
+from webapp.queues.services import visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Queue, SavedInboxView, User

@@ -35,7 +35,7 @@ def _state_of(status, table) -> str:
 
 
 def _works(agent: User, queue_id: int) -> bool:
-    return agent.role == Role.ADMIN or any(q.id == queue_id for q in agent.queues)
+    return agent.is_admin or any(q.id == queue_id for q in agent.queues)
 
 
 def _assignee_ok(assignee: User | None, queue_id: int) -> bool:

@@ -10,7 +10,7 @@ from webapp.blueprints.cases.services import works_case
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import (Case, CaseComment, CaseStatus, Message, MessageThread, StoredFile, ThreadRead,
-                           ThreadStatus, Role, User)
+                           ThreadStatus, User)
 from webapp.search import mark
 
 
@@ -35,7 +35,7 @@ def merge_threads(agent: User, duplicate: MessageThread, survivor: MessageThread
                   now: datetime | None = None) -> None:
     """Move the duplicate's messages to the survivor (the caller commits)."""
     def works(thread):
-        return agent.role == Role.ADMIN or any(q.id == thread.queue_id for q in agent.queues)
+        return agent.is_admin or any(q.id == thread.queue_id for q in agent.queues)
 
     _check(survivor is not None and works(duplicate) and works(survivor), duplicate, survivor,
            survivor is not None and duplicate.provider.tax_id == survivor.provider.tax_id)

@@ -16,13 +16,12 @@ from webapp.blueprints.helpdesk import bp, inbox, inbox_sources, supervisor
 from webapp.blueprints.helpdesk.merge import (MergeError, merge_cases, merge_threads, survivor_case,
                                               survivor_thread)
 from webapp.blueprints.messages.services import mark_read, visible_thread
-from webapp.blueprints.queues.services import queue_by_slug, visible_queues
+from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.helpdesk import live, ratings
 from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.htmx import passive, redirect_to, render_page
-from webapp.models import Role
 
 CLAIM_ATTEMPTS = 5
 
@@ -45,8 +44,8 @@ def _register_inbox_sources(_state):
 def _agent_header():
     if current_user.is_authenticated and current_user.is_agent:
         return {"agent_unread": inbox.unread_count(current_user),
-                "is_supervisor": supervisor.is_supervisor(current_user)}
-    return {"agent_unread": 0, "is_supervisor": supervisor.is_supervisor(current_user)}
+                "sees_supervisor_home": supervisor.sees_supervisor_home(current_user)}
+    return {"agent_unread": 0, "sees_supervisor_home": supervisor.sees_supervisor_home(current_user)}
 
 
 def _agent_only():
@@ -77,7 +76,7 @@ def inbox_page():
 def next_item():
     """Take the unassigned item of my queues that is due first."""
     _agent_only()
-    if current_user.role is Role.SUPERVISOR:
+    if current_user.is_supervisor:
         abort(403)  # supervisors read every queue but act in none
     candidates, agent_id = inbox.next_candidates(current_user), current_user.id
     # End the read: the claim then starts its own transaction with the UPDATE (nothing is read
@@ -321,7 +320,7 @@ def merge(kind: str, item_id: int):
 # --- the Supervisor page ------------------------------------------------------------------------
 
 def _supervisor_rows():
-    if not supervisor.is_supervisor(current_user):
+    if not supervisor.sees_supervisor_home(current_user):
         abort(404)
     form = PeriodForm(request.args)
     form.validate()

@@ -1,6 +1,6 @@
 """The Supervisor page: per queue and per agent, open and overdue items now, and for a period the
 median first response and resolution (business hours), satisfaction and questions answered by an
-article. `is_supervisor` is the one place that says who may see it."""
+article. `sees_supervisor_home` is the one place that says who may see it."""
 from __future__ import annotations
 
 import csv
@@ -18,15 +18,15 @@ from webapp.helpdesk import targets as service_targets
 from webapp.helpdesk.calendars import Calendar, business_hours_between
 from webapp.models import ArticleAnswer, Case, MessageThread, Queue, Rating, Role, User
 
-SUPERVISOR_ROLES = {Role.ADMIN, Role.SUPERVISOR}
 MAX_PERIOD_DAYS = 366
 CSV_COLUMNS = ["Group", "Name", "Open", "Overdue", "Median first response (business hours)",
                "Median resolution (business hours)", "Ratings", "Average rating",
                "Answered by an article"]
 
 
-def is_supervisor(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in SUPERVISOR_ROLES
+def sees_supervisor_home(user) -> bool:
+    """Supervisors and admins (a different rule from `User.is_supervisor`, the role alone)."""
+    return bool(getattr(user, "is_authenticated", False)) and (user.is_supervisor or user.is_admin)
 
 
 @dataclass

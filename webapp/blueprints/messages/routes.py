@@ -16,8 +16,8 @@ from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
     TemplateForm,
 )
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import queue_by_slug, visible_queues
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
 from webapp.helpdesk import live
 from webapp.helpdesk.forms import MergeForm, RatingForm
@@ -25,7 +25,7 @@ from webapp.helpdesk.notices import notify_assignee
 from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
-from webapp.models import Queue, ReplyTemplate, Role, ThreadStatus
+from webapp.models import Queue, ReplyTemplate, ThreadStatus
 
 
 @bp.record_once
@@ -56,7 +56,7 @@ def _agent_only():
 def _agent_acting():
     """Changes need an agent or admin: supervisors read every queue but act in none."""
     _agent_only()
-    if current_user.role is Role.SUPERVISOR:
+    if current_user.is_supervisor:
         abort(403)
 
 
@@ -475,7 +475,7 @@ def move(thread_id: int):
 # --- admins: the configured rules -------------------------------------------------------------
 
 def _admin_only():
-    if current_user.role != Role.ADMIN:
+    if not current_user.is_admin:
         abort(404)
 
 

@@ -10,13 +10,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
-from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
+from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (
     AccessStatus, Claim, FaxLine, Member, Message, MessageCategory, MessageSubcategory, MessageThread,
-    Provider, ProviderAccess, Queue, ReplyTemplate, Role, ThreadRead, ThreadStatus, User, UserStatus,
+    Provider, ProviderAccess, Queue, ReplyTemplate, ThreadRead, ThreadStatus, User, UserStatus,
 )
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
@@ -250,7 +250,7 @@ def visible_threads(user: User):
     query = select(MessageThread)
     if user.reads_all_queues:
         return query
-    if user.role == Role.AGENT:
+    if user.is_support_agent:
         return query.where(MessageThread.queue_id.in_([q.id for q in user.queues]))
     return query.where(MessageThread.provider_id.in_(_org_provider_ids(user)))
 

@@ -7,7 +7,7 @@ from webapp.blueprints.office import bp, services
 from webapp.blueprints.office.forms import PhoneCheckForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.models import Role, UserStatus
+from webapp.models import UserStatus
 
 
 @bp.before_request
@@ -19,7 +19,7 @@ def signed_in_only():
     if endpoint.startswith("office.provider_services"):
         if not services.holds_provider_services(current_user):
             abort(404)
-    elif current_user.role not in (Role.LOCAL_OFFICE_ADMIN, Role.ADMIN):
+    elif not (current_user.is_local_office_admin or current_user.is_admin):
         abort(404)
     return None
 
@@ -91,7 +91,7 @@ def resend_invitation(user_id):
     if not rows or not rows[0].invited or not rows[0].accesses:
         flash(f"{user.full_name} has already set up their account; there is no invitation to resend.", "info")
         return _back()
-    services.resend_invitation(user, rows[0].accesses[0].provider)
+    services.resend_invitation(user, rows[0].accesses[0].provider, current_app.config["CREDENTIALS_LINK_HOURS"])
     audit.record_request("office.invitation_resent", "user", user.id)
     db.session.commit()
     if send_mail_now(user.email):
@@ -108,7 +108,7 @@ def provider_services():
 def provider_services_request(access_id):
     access = services.provider_services_request(access_id) or abort(404)
     form = PhoneCheckForm()
-    if request.method == "POST" and current_user.role is Role.SUPERVISOR:
+    if request.method == "POST" and current_user.is_supervisor:
         abort(403)  # supervisors read every queue; deciding is for the queue's agents
     if form.validate_on_submit():
         approve = form.decision.data == "approve"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from webapp.blueprints.account import sessions
@@ -90,14 +89,13 @@ def enable_account(user: User) -> None:
     user.status = UserStatus.ACTIVE if user.password_hash else UserStatus.PENDING
 
 
-def resend_invitation(user: User, provider: Provider) -> None:
-    """A new single-use link to create a password and security questions."""
-    hours = current_app.config["CREDENTIALS_LINK_HOURS"]
-    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=hours), user_id=user.id)
+def resend_invitation(user: User, provider: Provider, link_hours: int) -> None:
+    """A new single-use link, valid `link_hours`, to create a password and security questions."""
+    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=link_hours), user_id=user.id)
     queue_mail(user.email, "ProviderDesk: your invitation",
                f"{provider.name}'s administrator invited you again to the Provider Portal.\n"
                f"Set up your password and security questions here (the link works once and expires in "
-               f"{hours} hours):\n{public_url(f'/credentials/{token}')}")
+               f"{link_hours} hours):\n{public_url(f'/credentials/{token}')}")
 
 
 # --- Provider Services: requests nobody else can approve -------------------------------------------

@@ -1,7 +1,7 @@
 from flask import abort
 from flask_login import current_user, login_required
 
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.practice import bp
 from webapp.blueprints.referrals.services import network_profile
 from webapp.htmx import render_page

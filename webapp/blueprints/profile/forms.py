@@ -3,7 +3,7 @@ from wtforms import SubmitField, TextAreaField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.blueprints.account.forms import strip, validate_phone
-from webapp.blueprints.providers.forms import SelectProviderForm
+from webapp.providers.forms import SelectProviderForm
 
 
 class DemographicsForm(FlaskForm):

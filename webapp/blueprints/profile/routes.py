@@ -12,8 +12,8 @@ from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.account.questions import set_security_answers
 from webapp.blueprints.profile import bp, services
 from webapp.blueprints.profile.forms import DemographicsForm, SendRequestForm
-from webapp.blueprints.providers.access_requests import request_access
-from webapp.blueprints.providers.search_view import provider_search_context
+from webapp.providers.access_requests import request_access
+from webapp.providers.search_view import provider_search_context
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import PasscodePurpose, Provider

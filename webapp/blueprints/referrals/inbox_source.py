@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source
 from webapp.extensions import db
-from webapp.models import ItemPresence, Queue, Referral, ReferralStatus, Role, User
+from webapp.models import ItemPresence, Queue, Referral, ReferralStatus, User
 
 URGENT_DECISION = timedelta(hours=72)
 STANDARD_DECISION = timedelta(days=14)
@@ -29,7 +29,7 @@ def decision_due(referral: Referral) -> datetime | None:
 
 
 def _works(user: User, queue_id: int | None) -> bool:
-    return user.role == Role.ADMIN or any(q.id == queue_id for q in user.queues)
+    return user.is_admin or any(q.id == queue_id for q in user.queues)
 
 
 def _seen_by(agent: User):

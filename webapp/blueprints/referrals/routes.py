@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import (attach, discard, files_of, limits_text, receive_files,
                                                     register_owner, stored_path)
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
                                                DecisionForm, MedicalForm, ReferredForm, ReferringForm, ReviewForm,
@@ -23,7 +23,7 @@ from webapp.helpdesk import live
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
 from webapp.security import visible_text
-from webapp.models import ReferralStatus, Role
+from webapp.models import ReferralStatus
 
 MAX_ID = 2**63 - 1
 TABS = {"services": "Services", "member": "Member Info", "providers": "Providers", "diagnosis": "Diagnosis",
@@ -191,7 +191,7 @@ def um_queue():
 @bp.route("/referrals/<int:referral_id>/services/<int:service_id>/decision", methods=["POST"])
 @login_required
 def decide(referral_id: int, service_id: int):
-    if current_user.role is Role.SUPERVISOR:
+    if current_user.is_supervisor:
         _referral_or_404(referral_id)  # a missing referral is a 404 for everyone
         abort(403)  # supervisors read every queue; deciding is for the queue's agents
     _um_only()

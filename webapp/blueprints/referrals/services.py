@@ -13,14 +13,14 @@ from sqlalchemy import false, or_, select
 
 from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.claims.services import DEMO_DIR, search_members, user_tax_ids, visible_member
-from webapp.blueprints.providers.services import active_providers
-from webapp.blueprints.queues.services import ensure_queue
+from webapp.providers.services import active_providers
+from webapp.queues.services import ensure_queue
 from webapp.blueprints.referrals.distance import distance_miles, is_known_zip, zip_for_city
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (Member, NetworkProvider, Provider, Referral, ReferralDiagnosis, ReferralService,
-                           ReferralStatus, Role, ServiceDecision, User)
+                           ReferralStatus, ServiceDecision, User)
 from webapp.models.referrals import SUBMITTED_STATUSES
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "referrals"
@@ -180,9 +180,9 @@ def attachment_limit_error(existing: int, adding: int, limit: int = MAX_ATTACHME
 # --- who sees what ------------------------------------------------------------------------------
 
 def holds_um_queue(user: User) -> bool:
-    if user.role == Role.ADMIN:
+    if user.is_admin:
         return True
-    return user.role == Role.AGENT and any(q.slug == UM_QUEUE[0] for q in user.queues)
+    return user.is_support_agent and any(q.slug == UM_QUEUE[0] for q in user.queues)
 
 
 def _submitted_for(user: User):

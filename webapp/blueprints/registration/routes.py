@@ -9,14 +9,14 @@ from webapp.blueprints.account.links import LinkError, open_link
 from webapp.blueprints.account.passcodes import PasscodeLocked, decoy_subject, user_subject
 from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.auth.services import normalize_email
-from webapp.blueprints.providers.forms import SelectProviderForm
-from webapp.blueprints.providers.search_view import provider_search_context
+from webapp.providers.forms import SelectProviderForm
+from webapp.providers.search_view import provider_search_context
 from webapp.blueprints.registration import bp, services
 from webapp.blueprints.registration.forms import DecisionForm, DetailsForm, SubmitRequestForm, TermsForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodePurpose, Provider,
-                           ProviderAccess, Registration, RegistrationStep, Role, User, UserStatus)
+                           ProviderAccess, Registration, RegistrationStep, User, UserStatus)
 
 STEP_ENDPOINTS = {
     RegistrationStep.VERIFY: "registration.verify",
@@ -72,7 +72,8 @@ def start():
             try:
                 result = services.start_registration(
                     full_name=form.full_name.data, office_address=form.office_address.data,
-                    mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data)
+                    mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data,
+                    lifetime_hours=current_app.config["REGISTRATION_TTL_HOURS"])
             except PasscodeLocked as locked:
                 db.session.rollback()
                 problem = locked_message(locked.minutes)
@@ -221,14 +222,14 @@ def thanks():
 @bp.app_context_processor
 def access_request_badge():
     def count():
-        if current_user.is_authenticated and current_user.role is Role.LOCAL_OFFICE_ADMIN:
+        if current_user.is_authenticated and current_user.is_local_office_admin:
             return services.pending_request_count(current_user)
         return None
     return {"access_request_count": count}
 
 
 def _require_admin():
-    if current_user.role is not Role.LOCAL_OFFICE_ADMIN:
+    if not current_user.is_local_office_admin:
         abort(404)
 
 
@@ -383,7 +384,7 @@ def credentials_password():
     form = NewPasswordForm()
     if form.validate_on_submit() and password_form_errors(form, user):
         # Saved now (the account stays pending, so it cannot sign in until the questions are set).
-        services.set_initial_password(user, form.password.data)
+        services.set_initial_password(user, form.password.data, current_app.config["PASSWORD_HISTORY"])
         db.session.commit()
         return redirect_to(url_for("registration.credentials_questions"))
     if request.method == "POST" and not form.errors:

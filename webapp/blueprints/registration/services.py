@@ -17,9 +17,9 @@ from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcode
 from webapp.blueprints.account.passwords import change_password
 from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
-from webapp.blueprints.providers.access_requests import (active_administrator, request_access,  # noqa: F401
+from webapp.providers.access_requests import (active_administrator, request_access,  # noqa: F401
                                                         reviewer_description)
-from webapp.blueprints.providers.services import grant_access
+from webapp.providers.services import grant_access
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
@@ -58,7 +58,7 @@ def open_registration(email: str) -> Registration | None:
 
 
 def start_registration(*, full_name: str, office_address: str, mobile_phone: str, email: str,
-                       position: str) -> StartResult:
+                       position: str, lifetime_hours: int) -> StartResult:
     """Step 1. Mails a passcode (and a link to continue later) for a new registration.
 
     The same email cannot register twice: an existing account gets a "you already have an account"
@@ -78,7 +78,7 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
         registration = Registration(
             email=email, first_name=first, last_name=last, office_address=office_address,
             mobile_phone=mobile_phone, position=position, step=RegistrationStep.VERIFY,
-            created_at=now, expires_at=now + timedelta(hours=current_app.config["REGISTRATION_TTL_HOURS"]))
+            created_at=now, expires_at=now + timedelta(hours=lifetime_hours))
         db.session.add(registration)
         db.session.flush()
     send_registration_passcode(registration)
@@ -234,7 +234,7 @@ def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
     provider.administrator = new_admin
     new_admin.role = Role.LOCAL_OFFICE_ADMIN
     db.session.flush()
-    if old is not None and old.id != new_admin.id and old.role is Role.LOCAL_OFFICE_ADMIN:
+    if old is not None and old.id != new_admin.id and old.is_local_office_admin:
         still_admin = db.session.scalar(select(Provider.id).where(Provider.administrator_id == old.id))
         if still_admin is None:
             old.role = Role.STAFF
@@ -270,9 +270,10 @@ def send_credentials_passcode(user: User, purpose: PasscodePurpose = PasscodePur
     send_user_passcode(user, purpose, why)
 
 
-def set_initial_password(user: User, password: str) -> None:
-    """The first password (rules already checked). The account stays pending until questions are set."""
-    change_password(user, password, current_app.config["PASSWORD_HISTORY"], sign_out_others=True)
+def set_initial_password(user: User, password: str, history: int) -> None:
+    """The first password (rules already checked; `history`: how many past passwords are kept).
+    The account stays pending until questions are set."""
+    change_password(user, password, history, sign_out_others=True)
 
 
 def finish_credentials(user: User, link: EmailLink, questions: list[tuple[str, str]]) -> None:

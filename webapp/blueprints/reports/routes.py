@@ -3,7 +3,7 @@ from flask import Response, abort, request, stream_with_context
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.reports import bp, services
 from webapp.blueprints.reports.forms import report_form
 from webapp.clock import utcnow_naive

@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select
 
 from webapp.extensions import db
 from webapp.models import Claim, ClaimDiagnosis, Member, Provider, ServiceLine, User
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 
 MEASURES_FILE = Path(__file__).resolve().parents[3] / "data" / "reports" / "measures.json"
 PAGE_SIZE = 50

@@ -5,12 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from webapp.blueprints.providers.services import active_provider_ids
-from webapp.blueprints.queues.services import visible_queues
+from webapp.providers.services import active_provider_ids
+from webapp.queues.services import visible_queues
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Queue, Role, User
+from webapp.models import Queue, User
 from webapp.search import Scope, SearchResults, excerpt, get_source, search
 from webapp.search.documents import display_text
 
@@ -34,7 +34,7 @@ def scope_for(user: User | None, *, articles: bool = False) -> Scope:
         return Scope.providers([SIGNED_IN_TERM if signed_in else PUBLIC_TERM])
     if user.reads_all_queues:
         return Scope.admin()
-    if user.role == Role.AGENT:
+    if user.is_support_agent:
         return Scope.agent(q.slug for q in visible_queues(user))
     return Scope.providers(active_provider_ids(user))
 

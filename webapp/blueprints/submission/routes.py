@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.claims.services import money
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.submission import bp, rules, services
 from webapp.blueprints.submission.forms import StartForm, submission_form
 from webapp.blueprints.submission.scrubbing import LINE_FIELDS, LINE_LABELS, MAX_DIAGNOSES, MAX_LINES

@@ -10,7 +10,7 @@ from webapp.extensions import db
 from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, ClaimSubmission, Provider, ServiceLine,
                            SubmissionStatus, User)
 from webapp.blueprints.claims.services import MAX_ROW_ID, user_tax_ids, visible_members_query
-from webapp.blueprints.providers.services import active_providers
+from webapp.providers.services import active_providers
 from webapp.blueprints.submission import rules as rule_data
 from webapp.blueprints.submission.scrubbing import (CLAIM_LABELS, LINE_FIELDS, MAX_DIAGNOSES, MAX_LINES, Context,
                                                     ParsedClaim, Problem, diagnosis_key, line_key, scrub)

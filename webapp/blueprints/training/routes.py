@@ -6,7 +6,7 @@ from webapp.blueprints.training import bp, services
 from webapp.blueprints.training.forms import ModuleForm, answers_of, quiz_form
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.models import Role, TrainingModule
+from webapp.models import TrainingModule
 
 # What a user whose training is due may still open: the training, My Profile, Sign Out, Help.
 OPEN_WHILE_DUE = {"training.overview", "training.page", "training.quiz", "static"}
@@ -92,14 +92,14 @@ def quiz():
 
 @bp.route("/training/office")
 def office():
-    if current_user.role not in (Role.LOCAL_OFFICE_ADMIN, Role.ADMIN):
+    if not (current_user.is_local_office_admin or current_user.is_admin):
         abort(404)
     rows = services.office_training(current_user, _valid_days())
     return render_page("training/office.html", rows=rows)
 
 
 def _admin_only():
-    if current_user.role is not Role.ADMIN:
+    if not current_user.is_admin:
         abort(404)
 
 

@@ -168,7 +168,7 @@ def status_of(user: User, valid_days: int, now: datetime | None = None) -> Train
 def administered_providers(administrator: User):
     """The providers whose office this person runs, as a subquery of ids: a Local Office
     Administrator's own; the plan's administrator runs every office's."""
-    if administrator.role is Role.ADMIN:
+    if administrator.is_admin:
         return select(Provider.id)
     return select(Provider.id).where(Provider.administrator_id == administrator.id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Queue, Role, User
+from webapp.models import Queue, User
 
 # The plan's standard queues (seed 000 owners, seed 003 routing targets).
 STANDARD_QUEUES = {
@@ -41,6 +41,6 @@ def visible_queues(user: User) -> list[Queue]:
     """Supervisors and admins read every queue; agents their own; provider users none."""
     if user.reads_all_queues:
         return list(db.session.scalars(select(Queue).order_by(Queue.name)))
-    if user.role == Role.AGENT:
+    if user.is_support_agent:
         return sorted(user.queues, key=lambda q: q.name)
     return []

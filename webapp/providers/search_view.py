@@ -1,8 +1,8 @@
 """The provider search of registration step 4 and My Collections > Add provider (GET parameters)."""
 from flask import request
 
-from webapp.blueprints.providers.forms import GroupSearchForm, PractitionerSearchForm
-from webapp.blueprints.providers.services import search_providers
+from webapp.providers.forms import GroupSearchForm, PractitionerSearchForm
+from webapp.providers.services import search_providers
 from webapp.models import ProviderKind
 
 

@@ -367,7 +367,7 @@ def wake_writer() -> None:
         current_app.extensions["search"].wake()
 
 
-def init_app(app: Flask) -> SearchService:
+def start_service(app: Flask) -> SearchService:
     service = SearchService(app)
     app.extensions["search"] = service
 
@@ -378,7 +378,4 @@ def init_app(app: Flask) -> SearchService:
             service.started = True
             service.start_repair()
 
-    from webapp.search.commands import search_cli
-
-    app.cli.add_command(search_cli)
     return service
