@@ -186,6 +186,7 @@ class ProviderDecisionForm(DecisionForm):
     answer_2 = StringField("Answer 2", filters=[strip], validators=[Optional(), Length(max=100)])
     ssn_last4 = PasswordField("Last four digits of your SSN", filters=[strip], validators=[Optional(), Length(max=40)])
     tax_id = _digits_field("Tax ID (TIN)", 9, "Enter the Tax ID as exactly 9 digits, like 000123456.")
+    REQUIRED = {"ssn_last4": "Enter the last four digits of your SSN.", "tax_id": "Enter your Tax ID."}
 
     def require(self, names: list[str]) -> bool:
         """On Approve, the fields of the check shown must be filled in."""
@@ -194,7 +195,6 @@ class ProviderDecisionForm(DecisionForm):
             for name in names:
                 item = self[name]
                 if not item.data and not item.errors:
-                    item.errors = list(item.errors) + [REQUIRED_MESSAGES.get(
-                        name, "Enter the last four digits of your SSN.")]
+                    item.errors = list(item.errors) + [self.REQUIRED.get(name) or REQUIRED_MESSAGES[name]]
                     ok = False
         return ok
