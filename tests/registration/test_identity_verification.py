@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.accounts_helpers import (DETAILS, NEW_PASSWORD, SUNRISE_PROOF, body, last_mail, link_in, mails,
@@ -410,3 +412,22 @@ def test_additional_access_on_behalf_with_claims_waits_for_the_provider(app, sig
 def test_additional_access_is_for_office_users_only(signed_in):
     client = signed_in("agent@plan.example")
     assert client.get("/additional-access").status_code == 404
+
+
+# --- any input -------------------------------------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["", " ", "0" * 5000, "1987654328", "6789", "1e309", "NaN", "-1", "99999999999999999999.99", "$,.", "\x00"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.fixed_dictionaries({name: ANY_TEXT for name in (
+    "npi", "proof", "ssn_last4", "tax_id", "claim_1_number", "claim_1_billed", "claim_2_number", "claim_2_billed",
+    "provider_email")}))
+def test_no_input_to_the_identity_step_is_a_crash(app, signed_in, data):
+    client = signed_in("staff@harbor.example")
+    _pick_for_additional_access(client, registering_as="behalf")
+    response = client.post("/additional-access/identity", data=data)
+    assert response.status_code in (303, 422, 429), response.status_code
+    if response.status_code == 422:
+        assert 'class="error-summary"' in response.get_data(as_text=True)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.blueprints.account import sessions
-from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, send_mail_now, verify_step
+from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, verify_step
 from webapp.blueprints.account.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
 from webapp.blueprints.account.passcodes import send_user_passcode, user_subject
 from webapp.blueprints.account.passwords import password_rules
@@ -14,7 +14,7 @@ from webapp.blueprints.profile import bp, services
 from webapp.blueprints.profile.forms import DemographicsForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.models import PasscodePurpose, Provider
+from webapp.models import PasscodePurpose
 
 PURPOSES = {
     "password": (PasscodePurpose.CHANGE_PASSWORD, "change your password", "profile.change_password"),

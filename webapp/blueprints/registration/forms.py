@@ -78,7 +78,8 @@ def _money(form, field):
         amount = Decimal(text)
     except InvalidOperation:
         raise ValidationError("Enter the billed amount in dollars and cents, like 195.00.") from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10 ** 9:
+    # The range first: quantize() raises on huge values like 1E30.
+    if not amount.is_finite() or amount <= 0 or amount >= 10 ** 9 or amount != amount.quantize(Decimal("0.01")):
         raise ValidationError("Enter the billed amount in dollars and cents, like 195.00.")
     field.cents = int(amount * 100)
 
