@@ -188,6 +188,15 @@ def load_settings(env: dict | None = None) -> dict:
         "REGISTRATION_TTL_HOURS": _env_int(env, "REGISTRATION_TTL_HOURS", 72),
         "CREDENTIALS_LINK_HOURS": _env_int(env, "CREDENTIALS_LINK_HOURS", 72),
         "APPROVAL_LINK_DAYS": _env_int(env, "APPROVAL_LINK_DAYS", 14),
+        # Identity proofs (NPI + SSN last four / TIN / two recent claims): wrong tries lock like
+        # passcodes, per applicant and, with a higher limit, per provider. The SSN-last-four hashes
+        # are keyed by IDENTITY_HASH_KEY, or by a key derived from SECRET_KEY when it is not set
+        # (set it in production, so rotating SECRET_KEY does not invalidate the stored hashes).
+        "IDENTITY_HASH_KEY": env.get("IDENTITY_HASH_KEY", ""),
+        "IDENTITY_PROOF_MAX_ATTEMPTS": _env_int(env, "IDENTITY_PROOF_MAX_ATTEMPTS", 5),
+        "IDENTITY_PROOF_MAX_PER_PROVIDER": _env_int(env, "IDENTITY_PROOF_MAX_PER_PROVIDER", 20),
+        "IDENTITY_PROOF_LOCK_MINUTES": _env_int(env, "IDENTITY_PROOF_LOCK_MINUTES", 30),
+        "IDENTITY_CLAIMS_MONTHS": _env_int(env, "IDENTITY_CLAIMS_MONTHS", 12),
         # Never below the guide's 7; default 8 (NIST SP 800-63B).
         "PASSWORD_MIN_LENGTH": max(7, _env_int(env, "PASSWORD_MIN_LENGTH", 8)),
         "PASSWORD_MAX_AGE_DAYS": _env_int(env, "PASSWORD_MAX_AGE_DAYS", 60),  # 0: no rotation

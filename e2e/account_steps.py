@@ -18,6 +18,8 @@ def new_email(prefix: str) -> str:
 def fill_details(page: Page, email: str, name: str = "Nora Quinn") -> None:
     page.goto("/sign-in")
     page.get_by_role("link", name="Register as a new user").click()
+    expect(page.get_by_role("heading", name="Register", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Continue with registration").click()
     expect(page.get_by_role("heading", name="Register as a new user")).to_be_visible()
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Provider's full address").fill("1200 Sunrise Boulevard, Suite 300, Hartford, CT 06103")
@@ -39,12 +41,28 @@ def find_sunrise_and_submit(page: Page) -> None:
     page.get_by_label("Tax ID").fill("000123456")
     page.get_by_role("button", name="Search").click()
     page.get_by_label("Sunrise Family Medical Group").check()
+    page.get_by_label("Staff", exact=True).check()
     page.get_by_label("On behalf of the provider").check()
     page.get_by_role("button", name="Next").click()
+    prove_identity(page, npi="1234567893", proof="Tax ID (group)", fields={"Tax ID (TIN)": "000123456"},
+                   provider_email="office@sunrise.example")
     expect(page.get_by_role("heading", name="Submit your request")).to_be_visible()
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     expect(page.get_by_text("Local Office Administrator of Sunrise Family Medical Group")).to_be_visible()
+
+
+def prove_identity(page: Page, *, npi: str, proof: str, fields: dict[str, str],
+                   provider_email: str | None = None) -> None:
+    """The "Verify the provider's identity" step: the NPI, one proof, and (on behalf) the provider's email."""
+    expect(page.get_by_role("heading", name="Verify the provider's identity")).to_be_visible()
+    page.get_by_label("NPI", exact=True).fill(npi)
+    page.get_by_label(proof, exact=True).check()
+    for label, value in fields.items():
+        page.get_by_label(label, exact=True).fill(value)
+    if provider_email is not None:
+        page.get_by_label("Provider's email address").fill(provider_email)
+    page.get_by_role("button", name="Next").click()
 
 
 def approve_as_administrator(page: Page, name: str) -> None:

@@ -1,8 +1,9 @@
 """As office staff, I look at My Profile, change my password with an emailed code, and manage My Collections."""
 from playwright.sync_api import expect
 
-from e2e.account_steps import STRONG_PASSWORD, new_active_user
+from e2e.account_steps import STRONG_PASSWORD, new_active_user, prove_identity
 from e2e.helpers import sign_in, sign_out
+from e2e.training_steps import read_pages_and_pass
 
 
 def test_profile_change_password_with_emailed_code(page, smtp_server):
@@ -40,16 +41,21 @@ def test_profile_change_password_with_emailed_code(page, smtp_server):
     expect(page.get_by_text("Your password has been updated.")).to_be_visible()
     sign_out(page)
     sign_in(page, email, "Harbor#Light2027")
+    read_pages_and_pass(page, "staff")  # asking for more access waits for the training, like the rest
 
     page.locator("header").get_by_role("link", name="Tess Nolan").click()
     page.get_by_role("link", name="My Collections").click()
     expect(page.get_by_role("row", name="Sunrise Family Medical Group")).to_contain_text("Active")
-    page.get_by_role("link", name="Add New Provider").click()
+    page.get_by_role("link", name="I need additional access").click()
     page.get_by_role("tab", name="Practitioner Search").click()
     page.get_by_label("First name").fill("Maria")
     page.get_by_label("Last name").fill("Lopez")
     page.get_by_role("button", name="Search").click()
     page.get_by_label("Maria Lopez, MD").check()
-    page.get_by_role("button", name="Send Request").click()
+    page.get_by_label("Staff", exact=True).check()
+    page.get_by_label("On behalf of the provider").check()
+    page.get_by_role("button", name="Next").click()
+    prove_identity(page, npi="1987654328", proof="Tax ID (group)", fields={"Tax ID (TIN)": "000123456"},
+                   provider_email="mlopez@sunrise.example")
     expect(page.get_by_text("shows as Pending")).to_be_visible()
     expect(page.get_by_role("row", name="Maria Lopez, MD")).to_contain_text("Pending")

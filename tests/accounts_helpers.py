@@ -48,9 +48,15 @@ def link_in(message) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+SUNRISE_PROOF = {"npi": "1234567893", "proof": "tin", "tax_id": "000123456",
+                 "provider_email": "office@sunrise.example"}
+
+
 def register_until_submitted(app, client, details=None, *, tax_id="000123456", tab="group",
-                             provider_name="Sunrise Family Medical Group", registering_as="behalf"):
-    """Walk steps 1-5 through the app; return the thank-you page response."""
+                             provider_name="Sunrise Family Medical Group", registering_as="behalf",
+                             role="staff", proof=None):
+    """Walk steps 1-6 through the app (the identity proof: Sunrise's by default); return the
+    response after Submit, followed (the thank-you page, or Create Password for access at once)."""
     details = details or DETAILS
     response = client.post("/register", data=details)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
@@ -61,7 +67,10 @@ def register_until_submitted(app, client, details=None, *, tax_id="000123456", t
     match = re.search(r'value="(\d+)"[^>]*> <label for="provider-\d+">' + re.escape(provider_name), page)
     assert match, page
     response = client.post(f"/register/provider?tab={tab}&tax_id={tax_id}&search=1",
-                           data={"pick-provider_id": match.group(1), "pick-registering_as": registering_as})
+                           data={"pick-provider_id": match.group(1), "pick-registering_as": registering_as,
+                                 "pick-role": role})
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    response = client.post("/register/identity", data=proof or SUNRISE_PROOF)
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     response = client.post("/register/submit", follow_redirects=True)
     assert response.status_code == 200

@@ -16,7 +16,7 @@ from webapp.blueprints.auth.services import find_user_by_login
 from webapp.providers.services import active_providers
 from webapp.blueprints.referrals.services import save_referred_provider, save_referring_provider
 from webapp.clock import utcnow_naive
-from webapp.models import Referral, ReferralStatus
+from webapp.models import Provider, Referral, ReferralStatus
 from webapp import htmx
 from webapp.extensions import db
 
@@ -36,6 +36,18 @@ def reach_stateful_fragments(world, request) -> None:
     request(client, "GET", "/register/terms")
     client.post("/register/terms", data={"read_terms": "y"})
     request(client, "GET", "/register/provider?tab=group&name=Sunrise&search=1")
+    with app.app_context():
+        maria_id = db.session.scalar(select(Provider.id).where(Provider.npi == "1987654328"))
+    client.post("/register/provider", data={"pick-provider_id": maria_id, "pick-role": "staff",
+                                            "pick-registering_as": "provider"})
+    request(client, "GET", "/register/identity")
+
+    # "I need additional access" as the provider: the security questions after the proof.
+    client = world.client("staff_other")
+    client.post("/additional-access", data={"pick-provider_id": maria_id, "pick-role": "staff",
+                                            "pick-registering_as": "provider"})
+    client.post("/additional-access/identity", data={"npi": "1987654328", "proof": "tin", "tax_id": "000123456"})
+    request(client, "GET", "/additional-access/questions")
 
     client = world.app.test_client()
     client.post("/forgot-password", data={"email": "loa@harbor.example"})

@@ -34,6 +34,15 @@ def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
     return item
 
 
+def render_mail(template: str, **context) -> str:
+    """A mail body from templates/mail/. There `url_for(..., _external=True)` builds links on
+    PUBLIC_BASE_URL, never on the Host header of the request that caused the mail (a forged Host
+    must not put its address into a mail), and works without a request (commands, workers)."""
+    # The bare Jinja environment: the page context processors (header counts) have no place in a mail.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        return current_app.jinja_env.get_template(template).render(**context)
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.accounts_helpers import last_mail, passcode_in
+from tests.accounts_helpers import SUNRISE_PROOF, last_mail, passcode_in
 from tests.conftest import DEMO_PASSWORD, sign_in
 from webapp.blueprints.account.questions import check_security_answer
 from webapp.extensions import db
@@ -87,13 +87,16 @@ def test_change_security_needs_the_code_then_saves(app, signed_in):
 def test_collections_add_a_provider_pending_then_active_then_default(app, signed_in):
     client = signed_in("staff@harbor.example")
     page = client.get("/profile/collections").get_data(as_text=True)
-    assert "Harbor Pediatrics" in page and "Active" in page and "Add New Provider" in page
-    page = client.get("/profile/collections/add?tab=group&tax_id=000123456&search=1").get_data(as_text=True)
+    assert "Harbor Pediatrics" in page and "Active" in page and "I need additional access" in page
+    # the old address leads to "I need additional access", with the search kept
+    assert client.get("/profile/collections/add?tab=group").headers["Location"] == "/additional-access?tab=group"
+    page = client.get("/additional-access?tab=group&tax_id=000123456&search=1").get_data(as_text=True)
     provider_id = re.search(r'value="(\d+)"[^>]*> <label for="provider-\d+">Sunrise', page).group(1)
-    assert "Send Request" in page
-    response = client.post("/profile/collections/add?tab=group&tax_id=000123456&search=1",
-                           data={"pick-provider_id": provider_id})
-    assert response.status_code == 303
+    response = client.post("/additional-access?tab=group&tax_id=000123456&search=1",
+                           data={"pick-provider_id": provider_id, "pick-role": "staff", "pick-registering_as": "behalf"})
+    assert response.headers["Location"] == "/additional-access/identity"
+    response = client.post("/additional-access/identity", data=SUNRISE_PROOF)
+    assert response.status_code == 303 and response.headers["Location"] == "/profile/collections"
     assert re.search(r"Sunrise Family Medical Group</td>\s*<td>\d+</td>\s*<td>Pending",
                      client.get("/profile/collections").get_data(as_text=True))
     assert "access request" in str(last_mail(app, "loa@sunrise.example")["Subject"])

@@ -140,13 +140,14 @@ def test_approval_is_normally_not_a_replacement(app, client, demo):
 
 
 def test_provider_without_administrator_approves_by_emailed_link(app, client, demo):
+    proof = {"npi": "1987654328", "proof": "tin", "tax_id": "000123456", "provider_email": "MLopez@sunrise.example"}
     page = register_until_submitted(app, client, tab="practitioner", provider_name="Maria Lopez, MD",
-                                    registering_as="behalf").get_data(as_text=True)
+                                    registering_as="behalf", proof=proof).get_data(as_text=True)
     assert "by email to the address the health plan has on file" in page
     request_mail = last_mail(app, "mlopez@sunrise.example")
     link = link_in(request_mail)
     assert "Nora Quinn" in client.get(link).get_data(as_text=True)
-    response = client.post(link, data={"approve": "Approve"})
+    response = client.post(link, data={"approve": "Approve", "ssn_last4": "6789"})
     assert response.status_code == 200 and "approved" in response.get_data(as_text=True)
     assert "/credentials/" in link_in(last_mail(app, "nora.quinn@example.com"))
     assert client.get(link).status_code == 404  # single use

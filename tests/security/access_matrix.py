@@ -31,6 +31,7 @@ MATRIX = {
     ("auth.forgot_password_new", "POST"):             "O O O O O O O O O",
     ("auth.password_expired", "GET"):                 "L O O O O O O O O",
     ("auth.password_expired", "POST"):                "L O O O O O O O O",
+    ("registration.choose", "GET"):                   "O O O O O O O O O",
     ("registration.start", "GET"):                    "O O O O O O O O O",
     ("registration.start", "POST"):                   "O O O O O O O O O",
     ("registration.verify", "GET"):                   "O O O O O O O O O",
@@ -41,6 +42,10 @@ MATRIX = {
     ("registration.terms", "POST"):                   "O O O O O O O O O",
     ("registration.provider", "GET"):                 "O O O O O O O O O",
     ("registration.provider", "POST"):                "O O O O O O O O O",
+    ("registration.replace_choice", "GET"):           "O O O O O O O O O",  # no registration: back to the start
+    ("registration.replace_choice", "POST"):          "O O O O O O O O O",
+    ("registration.identity", "GET"):                 "O O O O O O O O O",
+    ("registration.identity", "POST"):                "O O O O O O O O O",
     ("registration.review", "GET"):                   "O O O O O O O O O",
     ("registration.review", "POST"):                  "O O O O O O O O O",
     ("registration.thanks", "GET"):                   "O O O O O O O O O",
@@ -74,7 +79,15 @@ MATRIX = {
     ("profile.change_security", "POST"):              "L O O O O O O O O",
     ("profile.my_collections", "GET"):                "L O O O O O O O O",
     ("profile.add_provider", "GET"):                  "L O O O O O O O O",
-    ("profile.add_provider", "POST"):                 "L O O O O O O O O",
+    ("profile.add_provider", "POST"):                 "L O O O O O O O O",  # leads to additional access
+    ("registration.additional_access", "GET"):        "L O O O O N N N N",  # office users only
+    ("registration.additional_access", "POST"):       "L O O O O N N N N",
+    ("registration.additional_replace", "GET"):       "L O O O O N N N N",  # nothing chosen: back to the start
+    ("registration.additional_replace", "POST"):      "L O O O O N N N N",
+    ("registration.additional_identity", "GET"):      "L O O O O N N N N",
+    ("registration.additional_identity", "POST"):     "L O O O O N N N N",
+    ("registration.additional_questions", "GET"):     "L O O O O N N N N",
+    ("registration.additional_questions", "POST"):    "L O O O O N N N N",
     ("profile.make_default", "POST"):                 "L O N N N N N N N",  # staff's own collection row
     # --- cases -------------------------------------------------------------------------------------
     ("cases.search", "GET"):                          "L O O O O O O O O",

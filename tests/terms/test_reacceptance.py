@@ -95,6 +95,7 @@ def test_registration_records_the_version_accepted(app):
         registration.mark_email_verified(reg)
         registration.accept_terms(reg, "2026-11")
         registration.choose_provider(reg, provider_by_npi("1234567893"), on_behalf=True)
+        registration.record_identity(reg, "tin")
         registration.submit_registration(reg)
         db.session.commit()
         user = db.session.scalar(select(User).where(User.email == "tess@example.com"))

@@ -15,7 +15,8 @@ from webapp.models.messages import (
     FaxLine, Message, MessageCategory, MessageSubcategory, MessageThread, ReplyTemplate, ThreadRead,
     ThreadStatus,
 )
-from webapp.models.providers import AccessStatus, Provider, ProviderAccess, ProviderKind
+from webapp.models.providers import (AccessStatus, IdentityProofThrottle, Provider, ProviderAccess,
+                                     ProviderKind)
 from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
                                      ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchChange
@@ -25,7 +26,7 @@ from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [
     "AccessStatus", "AuditEvent", "Case", "CaseComment", "CaseSequence", "CaseStatus", "OutgoingMail",
-    "Provider", "ProviderAccess", "ProviderKind",
+    "IdentityProofThrottle", "Provider", "ProviderAccess", "ProviderKind",
     "Queue", "Role", "StoredFile", "User", "UserStatus", "agent_queues",
     "Claim", "ClaimStatus", "Member", "ClaimDiagnosis", "CoveragePeriod", "EligibilityCheck",
     "LineAdjustment", "Payment", "RemittanceCode", "ServiceLine",

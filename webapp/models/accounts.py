@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.clock import utcnow_naive
@@ -17,6 +17,7 @@ class RegistrationStep(str, enum.Enum):
     VERIFY = "verify"      # waiting for the emailed passcode
     TERMS = "terms"        # email verified, terms not yet accepted
     PROVIDER = "provider"  # terms accepted, provider not yet chosen
+    IDENTITY = "identity"  # provider and role chosen, the provider's identity not yet proved
     REVIEW = "review"      # provider chosen, not yet submitted
     SUBMITTED = "submitted"
 
@@ -37,6 +38,11 @@ class Registration(db.Model):
     terms_version: Mapped[str | None] = mapped_column(String(20))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id", ondelete="SET NULL"))
     on_behalf: Mapped[bool] = mapped_column(default=True)
+    # Role asked for: Staff, or the provider's Senior Access Administrator (replacing the current one).
+    wants_administrator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    replace_administrator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    identity_proof: Mapped[str | None] = mapped_column(String(20))  # how it was proved, never the proof
+    identity_verified_at: Mapped[datetime | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
     expires_at: Mapped[datetime] = mapped_column(index=True)

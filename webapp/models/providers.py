@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false as sa_false, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.clock import utcnow_naive
@@ -48,6 +48,9 @@ class Provider(db.Model):
     postal_code: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))  # on file; approves when no administrator
+    # Individuals: a keyed hash (HMAC) of the last four digits of the SSN, salted by the NPI, to check
+    # an identity proof against (providers.identity); the digits themselves are never stored.
+    ssn_last4_hmac: Mapped[str | None] = mapped_column(String(64))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
     administrator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow_naive)
@@ -80,9 +83,24 @@ class ProviderAccess(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(String(500))
     # Provider Services' internal note (the phone check); never mailed to the applicant.
     staff_note: Mapped[str | None] = mapped_column(String(500))
+    # What the applicant asked for and how they proved the provider's identity (never the proof).
+    on_behalf: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    wants_administrator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    replace_administrator: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    identity_proof: Mapped[str | None] = mapped_column(String(20))  # "ssn", "tin" or "claims"
 
     user = relationship("User", foreign_keys=[user_id], backref="provider_accesses")
     provider = relationship("Provider")
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
     __table_args__ = (UniqueConstraint("user_id", "provider_id", name="uq_provider_access_user_provider"),)
+
+
+class IdentityProofThrottle(db.Model):
+    """Identity proofs that did not match, per applicant and per provider (keyed by a hash, so the
+    table holds no addresses or NPIs): too many lock further tries for a while, like passcodes."""
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]

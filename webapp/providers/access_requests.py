@@ -7,10 +7,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from webapp.blueprints.account.links import make_link_token, public_url
+from webapp.blueprints.account.links import make_link_token
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.mailer import queue_mail
+from webapp.mailer import queue_mail, render_mail
 from webapp.models import AccessStatus, EmailLinkPurpose, Provider, ProviderAccess, User, UserStatus
 
 
@@ -27,8 +27,10 @@ def reviewer_description(provider: Provider) -> str:
     return "the health plan's Provider Services team"
 
 
-def request_access(user: User, provider: Provider, *, on_behalf: bool = True) -> ProviderAccess:
-    """A pending ProviderAccess for `provider`, announced to its approver (also My Collections)."""
+def request_access(user: User, provider: Provider, *, on_behalf: bool = True, wants_administrator: bool = False,
+                   replace_administrator: bool = False, identity_proof: str | None = None) -> ProviderAccess:
+    """A pending ProviderAccess for `provider`, announced to its approver (also My Collections).
+    `identity_proof` says how the applicant proved the provider's identity (never the proof)."""
     access = db.session.scalar(select(ProviderAccess).where(
         ProviderAccess.user_id == user.id, ProviderAccess.provider_id == provider.id))
     if access is not None and access.status is AccessStatus.ACTIVE:
@@ -39,24 +41,27 @@ def request_access(user: User, provider: Provider, *, on_behalf: bool = True) ->
     access.status = AccessStatus.PENDING
     access.requested_at = utcnow_naive()
     access.decided_at = access.decided_by = access.decision_reason = None
+    access.on_behalf, access.identity_proof = on_behalf, identity_proof
+    access.wants_administrator = wants_administrator or replace_administrator
+    access.replace_administrator = replace_administrator
     db.session.flush()
     notify_approver(access, on_behalf=on_behalf)
     return access
 
 
 def notify_approver(access: ProviderAccess, *, on_behalf: bool = True) -> None:
+    """The provider's administrator reviews; without one, the provider by the emailed link (to the
+    address on file); without either, Provider Services (its queue, no mail)."""
     provider = access.provider
     who = "on behalf of the provider" if on_behalf else "as the provider"
     admin = active_administrator(provider)
     if admin is not None:
         queue_mail(admin.email, "ProviderDesk: a new access request is waiting",
-                   f"You have a new access request to review for {provider.name} ({who}).\n"
-                   f"Review it here: {public_url(f'/access-requests/{access.id}')}")
+                   render_mail("mail/access_request_admin.txt", provider_name=provider.name, who=who,
+                               access_id=access.id, replace=access.replace_administrator))
     elif provider.email:
         token = make_link_token(EmailLinkPurpose.APPROVE_ACCESS,
                                 timedelta(days=current_app.config["APPROVAL_LINK_DAYS"]), access_id=access.id)
         queue_mail(provider.email, "ProviderDesk: please approve or reject an access request",
-                   f"{access.user.full_name} asked for access to ProviderDesk for {provider.name} "
-                   f"(registering {who}).\nApprove or reject the request here: "
-                   f"{public_url(f'/access-requests/decide/{token}')}\n"
-                   "If you do not know this person, reject the request.")
+                   render_mail("mail/access_request_provider.txt", applicant=access.user.full_name,
+                               provider_name=provider.name, who=who, token=token))

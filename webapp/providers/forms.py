@@ -49,13 +49,24 @@ class GroupSearchForm(FlaskForm):
 
 
 REGISTERING_AS = [SelectChoice("behalf", "On behalf of the provider"), SelectChoice("provider", "As the provider")]
+ROLES = [SelectChoice("staff", "Staff"), SelectChoice("administrator", "Local Office Administrator (SAA)")]
 
 
 class SelectProviderForm(FlaskForm):
     provider_id = RadioField("Your provider", coerce=int, validate_choice=False,
                              validators=[DataRequired("Select your provider from the results.")])
+    role = RadioField("Role", choices=ROLES, default="staff",
+                      validators=[DataRequired("Choose Staff or Local Office Administrator (SAA).")])
     registering_as = RadioField("I am registering", choices=REGISTERING_AS, default="behalf",
                                 validators=[DataRequired("Say whether you register as the provider or on their behalf.")])
     submit = SubmitField("Next")
+
+    @property
+    def wants_administrator(self) -> bool:
+        return self.role.data == "administrator"
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.registering_as.data != "provider"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.cases.services import seed_demo_cases
 from webapp.providers.access_requests import request_access
+from webapp.providers.identity import set_ssn_last4
 from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
 from webapp.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.blueprints.messages.services import seed_demo_messages
@@ -38,6 +39,8 @@ MARIA_LOPEZ = dict(kind=ProviderKind.PRACTITIONER, name="Maria Lopez, MD", first
                    address_line1="1200 Sunrise Boulevard", address_line2="Suite 300", city="Hartford",
                    state="CT", postal_code="06103", phone="(860) 555-0143",
                    email="mlopez@sunrise.example")
+# The demo proof of Maria Lopez's identity (README): only its keyed hash is stored, as for real data.
+DEMO_SSN_LAST4 = {MARIA_LOPEZ["npi"]: "6789"}
 # No administrator and no email on file: its access requests go to Provider Services.
 LAKESIDE = dict(kind=ProviderKind.GROUP, name="Lakeside Family Practice", npi="1444444446", tax_id="000555111",
                 address_line1="9 Lake Road", city="Waterbury", state="CT", postal_code="06702",
@@ -82,7 +85,8 @@ def seed_demo(password: str) -> list[DemoLogin]:
     queues[UM_QUEUE[0]] = ensure_queue(*UM_QUEUE)
     queues[PROVIDER_SERVICES_QUEUE[0]] = ensure_queue(*PROVIDER_SERVICES_QUEUE)
     sunrise = _ensure_provider(SUNRISE)
-    _ensure_provider(MARIA_LOPEZ, group=sunrise)
+    maria = _ensure_provider(MARIA_LOPEZ, group=sunrise)
+    set_ssn_last4(maria, DEMO_SSN_LAST4[maria.npi])  # again each time: the key may have changed
     harbor = _ensure_provider(HARBOR)
     providers_by_npi = {p.npi: p for p in (sunrise, harbor)}
     db.session.flush()

@@ -3,7 +3,6 @@ from wtforms import SubmitField, TextAreaField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.blueprints.account.forms import strip, validate_phone
-from webapp.providers.forms import SelectProviderForm
 
 
 class DemographicsForm(FlaskForm):
@@ -15,7 +14,3 @@ class DemographicsForm(FlaskForm):
         DataRequired("Enter the provider's full address."), Length(max=300)])
     submit = SubmitField("Save")
 
-
-class SendRequestForm(SelectProviderForm):
-    registering_as = None
-    submit = SubmitField("Send Request")

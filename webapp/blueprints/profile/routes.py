@@ -5,18 +5,16 @@ from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.blueprints.account import sessions
-from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, send_mail_now, verify_step
+from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, verify_step
 from webapp.blueprints.account.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
 from webapp.blueprints.account.passcodes import send_user_passcode, user_subject
 from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.account.questions import set_security_answers
 from webapp.blueprints.profile import bp, services
-from webapp.blueprints.profile.forms import DemographicsForm, SendRequestForm
-from webapp.providers.access_requests import request_access
-from webapp.providers.search_view import provider_search_context
+from webapp.blueprints.profile.forms import DemographicsForm
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
-from webapp.models import PasscodePurpose, Provider
+from webapp.models import PasscodePurpose
 
 PURPOSES = {
     "password": (PasscodePurpose.CHANGE_PASSWORD, "change your password", "profile.change_password"),
@@ -155,22 +153,5 @@ def make_default(access_id):
 
 @bp.route("/collections/add", methods=["GET", "POST"])
 def add_provider():
-    user = _user()
-    context = provider_search_context()
-    select_form = SendRequestForm(prefix="pick")
-    if request.method == "POST" and select_form.validate_on_submit():
-        provider = db.session.get(Provider, select_form.provider_id.data)
-        if provider is None:
-            abort(404)
-        if any(a.provider_id == provider.id and a.status.value in ("active", "pending")
-               for a in services.collection(user)):
-            flash(f"{provider.name} is already in your collection.", "info")
-            return redirect_to(url_for("profile.my_collections"))
-        access = request_access(user, provider)
-        audit.record_request("access.requested", "provider_access", access.id)
-        db.session.commit()
-        send_mail_now(user.email)
-        flash(f"Your request for {provider.name} was sent. It shows as Pending until it is approved.", "success")
-        return redirect_to(url_for("profile.my_collections"))
-    return render_page("profile/add_provider.html", "search", select_form=select_form, profile_tab="collections",
-                       status=422 if select_form.errors else 200, **context)
+    """Adding a provider is "I need additional access" now, with the provider's identity proved."""
+    return redirect_to(url_for("registration.additional_access", **request.args))

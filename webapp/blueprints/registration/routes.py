@@ -8,20 +8,26 @@ from webapp.blueprints.account.forms import NewPasswordForm, PasscodeForm, Secur
 from webapp.blueprints.account.links import LinkError, open_link
 from webapp.blueprints.account.passcodes import PasscodeLocked, decoy_subject, user_subject
 from webapp.blueprints.account.passwords import password_rules
+from webapp.blueprints.account.questions import SECURITY_QUESTIONS, security_questions_of
 from webapp.blueprints.auth.services import normalize_email
-from webapp.providers.forms import SelectProviderForm
-from webapp.providers.search_view import provider_search_context
 from webapp.blueprints.registration import bp, services
-from webapp.blueprints.registration.forms import DecisionForm, DetailsForm, SubmitRequestForm, TermsForm
+from webapp.blueprints.registration.forms import (DecisionForm, DetailsForm, IdentityForm, ProviderDecisionForm,
+                                                  ReplaceAdministratorForm, SecurityCheckForm, SubmitRequestForm,
+                                                  TermsForm)
+from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodePurpose, Provider,
                            ProviderAccess, Registration, RegistrationStep, User, UserStatus)
+from webapp.providers import identity
+from webapp.providers.forms import SelectProviderForm
+from webapp.providers.search_view import provider_search_context
 
 STEP_ENDPOINTS = {
     RegistrationStep.VERIFY: "registration.verify",
     RegistrationStep.TERMS: "registration.terms",
     RegistrationStep.PROVIDER: "registration.provider",
+    RegistrationStep.IDENTITY: "registration.identity",
     RegistrationStep.REVIEW: "registration.review",
     RegistrationStep.SUBMITTED: "registration.thanks",
 }
@@ -54,6 +60,38 @@ def _go_to_step(registration: Registration):
 def _need_registration():
     flash("Your registration has ended or expired. Please start again.", "info")
     return redirect_to(url_for("registration.start"))
+
+
+def _identity_page(form: IdentityForm, *, provider: Provider, on_behalf: bool, action: str, step: str,
+                   problem: str | None):
+    status = 429 if problem and "locked" in problem else (422 if form.errors or problem else 200)
+    return render_page("registration/identity.html", "form", form=form, problem=problem, provider=provider,
+                       on_behalf=on_behalf, action=action, step=step, status=status,
+                       proof_labels=identity.PROOF_LABELS)
+
+
+def _check_identity(form: IdentityForm, provider: Provider, *, applicant: str, on_behalf: bool,
+                    audit_type: str, audit_id: int) -> identity.ProofCheck:
+    """Check the typed proof (throttled) and keep the count and an audit row of a refusal."""
+    check = identity.check_identity(provider, form.identity_proof(), applicant=applicant, on_behalf=on_behalf,
+                                    today=utcnow_naive().date())
+    audit.record_request("identity.proved" if check.ok else "identity.not_matched", audit_type, audit_id)
+    if not check.ok:
+        db.session.commit()  # the refusal counts even though nothing else is saved
+    return check
+
+
+def _replace_page(form, provider: Provider, action: str):
+    return render_page("registration/replace_administrator.html", form=form, provider=provider, action=action)
+
+
+# --- the two ways in ----------------------------------------------------------------------------
+
+@bp.route("/register/choose")
+def choose():
+    """Register here: "I need additional access" (an account adds a provider or a role) or
+    "Continue with registration" (a new account)."""
+    return render_page("registration/choose.html")
 
 
 # --- register as a new user ---------------------------------------------------------------------
@@ -178,13 +216,62 @@ def provider():
     if request.method == "POST" and select_form.validate_on_submit():
         chosen = db.session.get(Provider, select_form.provider_id.data)
         if chosen is not None:
-            services.choose_provider(registration, chosen, select_form.registering_as.data == "behalf")
+            services.choose_provider(registration, chosen, on_behalf=select_form.on_behalf,
+                                     wants_administrator=select_form.wants_administrator)
             db.session.commit()
-            return redirect_to(url_for("registration.review"))
+            if services.asks_to_replace_administrator(chosen, registration.wants_administrator):
+                return redirect_to(url_for("registration.replace_choice"))
+            return redirect_to(url_for("registration.identity"))
         select_form.provider_id.errors = ["Select your provider from the results."]
     status = 422 if select_form.errors or (context["searched"] and context["search_form"].errors) else 200
     return render_page("registration/provider.html", "search", select_form=select_form,
                        status=status, **context)
+
+
+@bp.route("/register/administrator", methods=["GET", "POST"])
+def replace_choice():
+    """The provider already has a Senior Access Administrator: replace it, or start over."""
+    registration = current_registration()
+    if registration is None:
+        return _need_registration()
+    if registration.provider is None or not registration.wants_administrator:
+        return redirect_to(url_for("registration.provider"))
+    form = ReplaceAdministratorForm()
+    if form.validate_on_submit():
+        if form.replace.data:
+            services.replace_current_administrator(registration)
+            db.session.commit()
+            return redirect_to(url_for("registration.identity"))
+        services.start_over(registration)
+        db.session.commit()
+        flash("Choose the provider again, and a different role.", "info")
+        return redirect_to(url_for("registration.provider"))
+    return _replace_page(form, registration.provider, url_for("registration.replace_choice"))
+
+
+@bp.route("/register/identity", methods=["GET", "POST"], endpoint="identity")
+def identity_step():
+    registration = current_registration()
+    if registration is None:
+        return _need_registration()
+    if registration.provider is None:
+        return redirect_to(url_for("registration.provider"))
+    if (services.asks_to_replace_administrator(registration.provider, registration.wants_administrator)
+            and not registration.replace_administrator):
+        return redirect_to(url_for("registration.replace_choice"))
+    form = IdentityForm(on_behalf=registration.on_behalf)
+    problem = None
+    if form.validate_on_submit():
+        check = _check_identity(form, registration.provider, applicant=services.registration_subject(registration),
+                                on_behalf=registration.on_behalf, audit_type="registration",
+                                audit_id=registration.id)
+        if check.ok:
+            services.record_identity(registration, form.proof.data)
+            db.session.commit()
+            return redirect_to(url_for("registration.review"))
+        problem = check.message
+    return _identity_page(form, provider=registration.provider, on_behalf=registration.on_behalf,
+                          action=url_for("registration.identity"), step="Step 5 of 6.", problem=problem)
 
 
 @bp.route("/register/submit", methods=["GET", "POST"])
@@ -196,15 +283,28 @@ def review():
         return redirect_to(url_for("registration.thanks"))
     if registration.provider is None:
         return redirect_to(url_for("registration.provider"))
+    if registration.identity_verified_at is None:
+        return redirect_to(url_for("registration.identity"))
     form = SubmitRequestForm()
+    at_once = services.access_at_once(on_behalf=registration.on_behalf,
+                                      replace_administrator=registration.replace_administrator)
     if form.validate_on_submit():
-        access = services.submit_registration(registration)
+        submitted = services.submit_registration(registration)
+        access = submitted.access
         audit.record("registration.submitted", user_id=access.user_id, object_type="provider_access",
                      object_id=access.id, remote_addr=request.remote_addr)
         db.session.commit()
-        send_mail_now(registration.email)  # mail to the approver; the applicant waits
+        send_mail_now(registration.email)  # the applicant's link, or the mail to the approver
+        if submitted.credentials_link is not None:
+            # The email was proved by the passcode in this same browser: create the credentials now.
+            session["credentials"] = {"user_id": access.user_id, "link_id": submitted.credentials_link.id,
+                                      "verified": True}
+            flash(f"You proved the identity of {registration.provider.name}: your access is ready. "
+                  "Create your password and security questions to use it.", "success")
+            return redirect_to(url_for("registration.credentials_password"))
         return redirect_to(url_for("registration.thanks"))
-    return render_page("registration/review.html", form=form, registration=registration,
+    return render_page("registration/review.html", form=form, registration=registration, at_once=at_once,
+                       proof_label=identity.PROOF_LABELS.get(registration.identity_proof, ""),
                        reviewer=services.reviewer_description(registration.provider))
 
 
@@ -278,7 +378,20 @@ def access_request(access_id):
     audit.record_request("access.view", "provider_access", access.id)
     db.session.commit()
     return render_page("registration/access_request.html", "form", form=form, access=access,
-                       status=422 if form.errors else 200, action=url_for("registration.access_request", access_id=access.id))
+                       proof_labels=identity.PROOF_LABELS, status=422 if form.errors else 200,
+                       action=url_for("registration.access_request", access_id=access.id))
+
+
+def _provider_check(provider: Provider, form: ProviderDecisionForm):
+    """What the provider answers to approve: their security questions when the address on file is
+    their own account's, else the last four of their SSN (individuals) or their Tax ID (groups)."""
+    account = identity.provider_account(provider)
+    if account is not None:
+        questions = security_questions_of(account)[:2]
+        for item, question in zip((form.answer_1, form.answer_2), questions):
+            item.label.text = SECURITY_QUESTIONS.get(question.question, item.label.text)
+        return account, [q.question for q in questions], ["answer_1", "answer_2"][:len(questions)]
+    return None, [], ["ssn_last4"] if provider.ssn_last4_hmac else ["tax_id"]
 
 
 @bp.route("/access-requests/decide/<token>", methods=["GET", "POST"])
@@ -290,19 +403,187 @@ def decide_by_link(token):
     access = db.session.get(ProviderAccess, link.access_id)
     if access is None or access.status is not AccessStatus.PENDING:
         return render_page("registration/link_problem.html", reason="used", status=404)
-    form = DecisionForm()
-    if form.validate_on_submit():
+    form = ProviderDecisionForm()
+    account, question_keys, check_fields = _provider_check(access.provider, form)
+    problem = None
+    if form.validate_on_submit() and form.require(check_fields):
         approve = bool(form.approve.data)
-        services.decide_access(access, approve=approve, decided_by=None, reason=form.reason.data)
-        services.use_link(link)
-        audit.record_request("access.approved_by_link" if approve else "access.rejected_by_link",
-                             "provider_access", access.id)
-        db.session.commit()
-        send_mail_now(access.user.email)
-        return render_page("registration/decided.html", access=access, approved=approve)
+        if approve:
+            who = f"link:{link.id}"
+            if account is not None:
+                answers = {key: form[name].data for key, name in zip(question_keys, check_fields)}
+                check = identity.check_security_answers(account, answers, who=who)
+            else:
+                check = identity.check_provider_side(access.provider, ssn_last4=form.ssn_last4.data or "",
+                                                     tax_id=form.tax_id.data or "", who=who)
+            audit.record_request("identity.provider_confirmed" if check.ok else "identity.provider_not_matched",
+                                 "provider_access", access.id)
+            if not check.ok:
+                db.session.commit()
+                problem = check.text("what we have on file for you")
+        if problem is None:
+            services.decide_access(access, approve=approve, decided_by=None, reason=form.reason.data)
+            services.use_link(link)
+            audit.record_request("access.approved_by_link" if approve else "access.rejected_by_link",
+                                 "provider_access", access.id)
+            db.session.commit()
+            send_mail_now(access.user.email)
+            return render_page("registration/decided.html", access=access, approved=approve)
+    status = 429 if problem and "locked" in problem else (422 if form.errors or problem else 200)
     return render_page("registration/access_request.html", "form", form=form, access=access, by_link=True,
-                       status=422 if form.errors else 200,
+                       status=status, problem=problem, check_fields=check_fields,
+                       proof_labels=identity.PROOF_LABELS,
                        action=url_for("registration.decide_by_link", token=token))
+
+
+# --- "I need additional access": a signed-in user adds a provider or a role ----------------------
+
+def _require_provider_user():
+    if not current_user.is_provider_user:
+        abort(404)
+
+
+def _additional_state() -> tuple[dict, Provider | None]:
+    state = session.get("additional_access") or {}
+    provider = db.session.get(Provider, state["provider_id"]) if state.get("provider_id") else None
+    return state, provider
+
+
+def _start_additional_again():
+    session.pop("additional_access", None)
+    flash("Choose the provider again.", "info")
+    return redirect_to(url_for("registration.additional_access"))
+
+
+@bp.route("/additional-access", methods=["GET", "POST"])
+@login_required
+def additional_access():
+    _require_provider_user()
+    user = current_user._get_current_object()
+    context = provider_search_context()
+    select_form = SelectProviderForm(prefix="pick")
+    if request.method == "POST" and select_form.validate_on_submit():
+        chosen = db.session.get(Provider, select_form.provider_id.data)
+        if chosen is None:
+            select_form.provider_id.errors = ["Select your provider from the results."]
+        elif services.in_collection(user, chosen):
+            flash(f"{chosen.name} is already in your collection.", "info")
+            return redirect_to(url_for("profile.my_collections"))
+        else:
+            session["additional_access"] = {"provider_id": chosen.id, "on_behalf": select_form.on_behalf,
+                                            "wants_administrator": select_form.wants_administrator,
+                                            "replace": False, "proof": None}
+            if services.asks_to_replace_administrator(chosen, select_form.wants_administrator):
+                return redirect_to(url_for("registration.additional_replace"))
+            return redirect_to(url_for("registration.additional_identity"))
+    status = 422 if select_form.errors or (context["searched"] and context["search_form"].errors) else 200
+    return render_page("registration/additional_access.html", "search", select_form=select_form, status=status,
+                       profile_tab="collections", **context)
+
+
+@bp.route("/additional-access/administrator", methods=["GET", "POST"])
+@login_required
+def additional_replace():
+    _require_provider_user()
+    state, provider = _additional_state()
+    if provider is None or not state.get("wants_administrator"):
+        return _start_additional_again()
+    form = ReplaceAdministratorForm()
+    if form.validate_on_submit():
+        if form.replace.data:
+            state["replace"] = True
+            session["additional_access"] = state
+            return redirect_to(url_for("registration.additional_identity"))
+        session.pop("additional_access", None)
+        flash("Choose the provider again, and a different role.", "info")
+        return redirect_to(url_for("registration.additional_access"))
+    return _replace_page(form, provider, url_for("registration.additional_replace"))
+
+
+@bp.route("/additional-access/identity", methods=["GET", "POST"])
+@login_required
+def additional_identity():
+    _require_provider_user()
+    user = current_user._get_current_object()
+    state, provider = _additional_state()
+    if provider is None:
+        return _start_additional_again()
+    if (services.asks_to_replace_administrator(provider, state.get("wants_administrator", False))
+            and not state.get("replace")):
+        return redirect_to(url_for("registration.additional_replace"))
+    on_behalf = bool(state.get("on_behalf"))
+    form = IdentityForm(on_behalf=on_behalf)
+    problem = None
+    if form.validate_on_submit():
+        check = _check_identity(form, provider, applicant=f"user:{user.id}", on_behalf=on_behalf,
+                                audit_type="provider", audit_id=provider.id)
+        if check.ok:
+            if on_behalf:
+                return _send_additional_request(user, provider, state, form.proof.data)
+            state["proof"] = form.proof.data
+            session["additional_access"] = state
+            db.session.commit()
+            return redirect_to(url_for("registration.additional_questions"))
+        problem = check.message
+    return _identity_page(form, provider=provider, on_behalf=on_behalf, problem=problem, step="",
+                          action=url_for("registration.additional_identity"))
+
+
+def _send_additional_request(user: User, provider: Provider, state: dict, proof: str):
+    if services.in_collection(user, provider):
+        session.pop("additional_access", None)
+        return redirect_to(url_for("profile.my_collections"))
+    access = services.request_access(user, provider, on_behalf=bool(state.get("on_behalf")),
+                                     wants_administrator=bool(state.get("wants_administrator")),
+                                     replace_administrator=bool(state.get("replace")), identity_proof=proof)
+    audit.record_request("access.requested", "provider_access", access.id)
+    db.session.commit()
+    session.pop("additional_access", None)
+    send_mail_now(user.email)
+    flash(f"Your request for {provider.name} was sent to {services.reviewer_description(provider)}. "
+          "It shows as Pending until it is approved.", "success")
+    return redirect_to(url_for("profile.my_collections"))
+
+
+@bp.route("/additional-access/questions", methods=["GET", "POST"])
+@login_required
+def additional_questions():
+    """As the provider, after the NPI and proof: the user's own security questions, then access."""
+    _require_provider_user()
+    user = current_user._get_current_object()
+    state, provider = _additional_state()
+    if provider is None or not state.get("proof") or state.get("on_behalf"):
+        return _start_additional_again()
+    questions = security_questions_of(user)[:2]
+    if len(questions) < 2:
+        flash("Set up your security questions first (My Profile, Change Security), then ask again.", "info")
+        return redirect_to(url_for("profile.my_profile"))
+    form = SecurityCheckForm()
+    for item, question in zip((form.answer_1, form.answer_2), questions):
+        item.label.text = SECURITY_QUESTIONS.get(question.question, item.label.text)
+    problem = None
+    if form.validate_on_submit():
+        answers = {questions[0].question: form.answer_1.data, questions[1].question: form.answer_2.data}
+        check = identity.check_security_answers(user, answers, who=f"user:{user.id}")
+        audit.record_request("identity.questions_answered" if check.ok else "identity.questions_not_matched",
+                             "user", user.id)
+        if check.ok:
+            if state.get("replace"):  # the current administrator approves the replacement
+                return _send_additional_request(user, provider, state, state["proof"])
+            if not services.in_collection(user, provider):
+                services.grant_additional_access(user, provider,
+                                                 wants_administrator=bool(state.get("wants_administrator")),
+                                                 identity_proof=state["proof"])
+            audit.record_request("access.granted_at_once", "provider", provider.id)
+            db.session.commit()
+            session.pop("additional_access", None)
+            flash(f"You proved the identity of {provider.name}: it is now active in your collection.", "success")
+            return redirect_to(url_for("profile.my_collections"))
+        db.session.commit()
+        problem = check.text("your security answers")
+    status = 429 if problem and "locked" in problem else (422 if form.errors or problem else 200)
+    return render_page("registration/security_check.html", "form", form=form, problem=problem, provider=provider,
+                       status=status, action=url_for("registration.additional_questions"))
 
 
 # --- create credentials (from the approval email) -----------------------------------------------

@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from webapp.blueprints.account import sessions
-from webapp.blueprints.account.links import make_link_token, public_url, use_link
+from webapp.blueprints.account.links import make_link_token, use_link
 from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcodes, issue_passcode,
-                                                 passcode_mail_body, send_user_passcode, user_subject)
+                                                 send_user_passcode, user_subject)
 from webapp.blueprints.account.passwords import change_password
 from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
@@ -22,14 +22,13 @@ from webapp.providers.access_requests import (active_administrator, request_acce
 from webapp.providers.services import grant_access
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.mailer import queue_mail
+from webapp.mailer import queue_mail, render_mail
 from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodeChallenge,
                            PasscodePurpose, Provider, ProviderAccess, Registration,
                            RegistrationStep, Role, SecurityAnswer, User, UserStatus)
 from webapp.passwords import hash_password
 
 TERMS_TEMPLATE = "registration/_terms_text.html"
-# Paths in mails are literal (mails are built without a request); the routes use the same paths.
 
 
 def registration_subject(registration: Registration) -> str:
@@ -89,10 +88,7 @@ def send_existing_account_notice(email: str) -> None:
     """For an address that already has an account: a mail saying so, and a never-mailed code keyed
     by a hash of the address, so wrong tries count and lock exactly like a real registration's."""
     issue_passcode(PasscodePurpose.REGISTER, decoy_subject(email))
-    queue_mail(email, "ProviderDesk registration",
-               "Someone (maybe you) tried to register for ProviderDesk with this email address.\n"
-               "You already have an account. Sign in, or use \"Forgot password\" if you need to:\n"
-               f"{public_url('/sign-in')}\n\nIf it was not you, you can ignore this email.")
+    queue_mail(email, "ProviderDesk registration", render_mail("mail/existing_account.txt"))
 
 
 def send_registration_passcode(registration: Registration) -> None:
@@ -100,10 +96,9 @@ def send_registration_passcode(registration: Registration) -> None:
     code = issue_passcode(PasscodePurpose.REGISTER, registration_subject(registration))
     remaining = registration.expires_at - utcnow_naive()
     token = make_link_token(EmailLinkPurpose.RESUME_REGISTRATION, remaining, registration_id=registration.id)
-    link = public_url(f"/register/resume/{token}")
     queue_mail(registration.email, "Your ProviderDesk passcode",
-               passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"],
-                                  "verify your identity and continue your registration", link))
+               render_mail("mail/registration_passcode.txt", code=code, token=token,
+                           minutes=current_app.config["PASSCODE_TTL_MINUTES"]))
 
 
 def purge_expired_registrations() -> int:
@@ -133,31 +128,122 @@ def accept_terms(registration: Registration, version: str) -> None:
         registration.step = RegistrationStep.PROVIDER
 
 
-def choose_provider(registration: Registration, provider: Provider, on_behalf: bool) -> None:
+def choose_provider(registration: Registration, provider: Provider, *, on_behalf: bool,
+                    wants_administrator: bool = False) -> None:
+    """Step 4: the provider, how the person registers (as the provider or on their behalf) and the
+    role asked for. The identity is proved again for a new choice."""
     registration.provider = provider
     registration.on_behalf = on_behalf
+    registration.wants_administrator = wants_administrator
+    registration.replace_administrator = False
+    registration.identity_proof = registration.identity_verified_at = None
+    registration.step = RegistrationStep.IDENTITY
+
+
+def asks_to_replace_administrator(provider: Provider, wants_administrator: bool) -> bool:
+    """Asking to be the administrator of a provider that has one: replace it, or start over."""
+    return wants_administrator and active_administrator(provider) is not None
+
+
+def replace_current_administrator(registration: Registration) -> None:
+    """"Replace current SAA": the current administrator must approve the request."""
+    registration.replace_administrator = True
+
+
+def start_over(registration: Registration) -> None:
+    """"Cancel to start over": back to choosing the provider and the role."""
+    registration.provider = None
+    registration.wants_administrator = registration.replace_administrator = False
+    registration.identity_proof = registration.identity_verified_at = None
+    registration.step = RegistrationStep.PROVIDER
+
+
+def record_identity(registration: Registration, method: str) -> None:
+    """The provider's identity was proved (how, never the proof itself)."""
+    registration.identity_proof = method
+    registration.identity_verified_at = utcnow_naive()
     registration.step = RegistrationStep.REVIEW
 
 
-# --- step 5: submit -> access request -----------------------------------------------------------
+def access_at_once(*, on_behalf: bool, replace_administrator: bool) -> bool:
+    """The provider themselves, proved, gets access at once; on behalf of the provider someone
+    approves; replacing an administrator needs that administrator's approval."""
+    return not on_behalf and not replace_administrator
 
-def submit_registration(registration: Registration) -> ProviderAccess:
-    """Create the pending user and the access request; tell whoever approves it."""
+
+# --- step 6: submit -> access (at once) or an access request --------------------------------------
+
+@dataclass
+class Submitted:
+    access: ProviderAccess
+    credentials_link: EmailLink | None = None  # access at once: create the password right away
+
+
+def submit_registration(registration: Registration) -> Submitted:
+    """Create the pending user and either the access (the provider themselves, proved) with a
+    link to create the credentials, or the access request and the mail to whoever approves it."""
     if registration.submitted_at is not None or registration.provider is None:
         raise ValueError("registration is not ready to submit")
     if registration.email_verified_at is None or registration.terms_accepted_at is None:
         raise ValueError("registration has not verified the email and accepted the terms")
+    if registration.identity_verified_at is None:
+        raise ValueError("the provider's identity has not been proved")
     user = create_user(email=registration.email, first_name=registration.first_name,
                        last_name=registration.last_name, role=Role.STAFF, status=UserStatus.PENDING,
                        position=registration.position, mobile_phone=registration.mobile_phone,
                        office_address=registration.office_address)
     user.terms_version, user.terms_accepted_at = registration.terms_version, registration.terms_accepted_at
     db.session.flush()
-    access = request_access(user, registration.provider, on_behalf=registration.on_behalf)
+    provider = registration.provider
+    link = None
+    if access_at_once(on_behalf=registration.on_behalf, replace_administrator=registration.replace_administrator):
+        access = grant_access(user, provider)
+        access.on_behalf, access.identity_proof = False, registration.identity_proof
+        access.wants_administrator = registration.wants_administrator
+        if registration.wants_administrator:
+            replace_provider_administrator(provider, user)
+        link = _mail_credentials_link(user, "ProviderDesk: your access is ready", "mail/access_ready.txt",
+                                      provider_name=provider.name)
+    else:
+        access = request_access(user, provider, on_behalf=registration.on_behalf,
+                                wants_administrator=registration.wants_administrator,
+                                replace_administrator=registration.replace_administrator,
+                                identity_proof=registration.identity_proof)
     registration.user = user
     registration.submitted_at = utcnow_naive()
     registration.step = RegistrationStep.SUBMITTED
     discard_passcodes(registration_subject(registration))
+    return Submitted(access, link)
+
+
+def _mail_credentials_link(user: User, subject: str, template: str, **context) -> EmailLink:
+    """Mail a single-use link to create the password and security questions; return its record."""
+    hours = current_app.config["CREDENTIALS_LINK_HOURS"]
+    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=hours), user_id=user.id)
+    link = db.session.scalar(select(EmailLink).where(EmailLink.user_id == user.id,
+                                                     EmailLink.purpose == EmailLinkPurpose.CREATE_CREDENTIALS,
+                                                     EmailLink.used_at.is_(None)).order_by(EmailLink.id.desc()))
+    queue_mail(user.email, subject, render_mail(template, token=token, hours=hours, **context))
+    return link
+
+
+# --- "I need additional access" (a signed-in user) ------------------------------------------------
+
+def in_collection(user: User, provider: Provider) -> bool:
+    """Active or pending already: nothing to ask for."""
+    return db.session.scalar(select(ProviderAccess.id).where(
+        ProviderAccess.user_id == user.id, ProviderAccess.provider_id == provider.id,
+        ProviderAccess.status.in_([AccessStatus.ACTIVE, AccessStatus.PENDING]))) is not None
+
+
+def grant_additional_access(user: User, provider: Provider, *, wants_administrator: bool,
+                            identity_proof: str) -> ProviderAccess:
+    """The provider themselves, identity and security answers proved: access at once."""
+    access = grant_access(user, provider)
+    access.on_behalf, access.identity_proof = False, identity_proof
+    access.wants_administrator = wants_administrator
+    if wants_administrator:
+        replace_provider_administrator(provider, user)
     return access
 
 
@@ -218,7 +304,10 @@ def decide_access(access: ProviderAccess, *, approve: bool, decided_by: User | N
     if approve:
         grant_access(user, provider, decided_by=decided_by)
         access.decision_reason = reason
-        if replace_administrator:
+        # Asked for as "Replace current SAA" (the current one approves), or the administrator's own
+        # choice, or the role asked for where the provider has no administrator.
+        if replace_administrator or access.replace_administrator or (
+                access.wants_administrator and active_administrator(provider) is None):
             replace_provider_administrator(provider, user)
     else:
         access.status = AccessStatus.REJECTED
@@ -242,25 +331,15 @@ def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
 
 def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None) -> None:
     user, provider = access.user, access.provider
-    reason_line = f"\nReason given: {reason}" if reason else ""
     if not approved:
         queue_mail(user.email, "ProviderDesk: your access request was not approved",
-                   f"Your request for access to {provider.name} was not approved.{reason_line}\n"
-                   "If you think this is a mistake, contact your office.")
-        return
-    if user.status is UserStatus.PENDING and user.password_hash is None:
-        token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS,
-                                timedelta(hours=current_app.config["CREDENTIALS_LINK_HOURS"]),
-                                user_id=user.id)
-        queue_mail(user.email, "ProviderDesk: your access was approved",
-                   f"Your request for access to {provider.name} was approved.{reason_line}\n"
-                   "Set up your password and security questions here (the link works once and expires in "
-                   f"{current_app.config['CREDENTIALS_LINK_HOURS']} hours):\n"
-                   f"{public_url(f'/credentials/{token}')}")
+                   render_mail("mail/access_rejected.txt", provider_name=provider.name, reason=reason))
+    elif user.status is UserStatus.PENDING and user.password_hash is None:
+        _mail_credentials_link(user, "ProviderDesk: your access was approved",
+                               "mail/access_approved_credentials.txt", provider_name=provider.name, reason=reason)
     else:
         queue_mail(user.email, "ProviderDesk: your access request was approved",
-                   f"Your request for access to {provider.name} was approved.{reason_line}\n"
-                   f"Sign in to see it in My Collections: {public_url('/sign-in')}")
+                   render_mail("mail/access_approved.txt", provider_name=provider.name, reason=reason))
 
 
 # --- create credentials -------------------------------------------------------------------------
