@@ -119,3 +119,15 @@ def test_a_bad_rules_file_changes_nothing_and_a_good_edit_is_loaded(demo, app, r
         with pytest.raises(RulesError):
             services.load_rules({"categories": [{"slug": "x", "name": "X", "subcategories": []}]})
         assert db.session.scalar(select(MessageSubcategory).where(MessageSubcategory.slug == "portal-help"))
+
+
+def test_loading_rules_leaves_the_commit_to_the_caller(demo, app):
+    """The admin page commits the rules together with its audit row: a rollback undoes both."""
+    edited = json.loads(json.dumps(RULES))
+    edited["categories"][0]["subcategories"][0]["deadline_days"] = 7
+    with app.app_context():
+        before = sub(app, "claims", "claim-question").deadline_days
+        services.load_rules(edited)
+        assert sub(app, "claims", "claim-question").deadline_days == 7
+        db.session.rollback()
+        assert sub(app, "claims", "claim-question").deadline_days == before != 7

@@ -541,7 +541,8 @@ def _demo_values(slug: str, index: int, provider: Provider, creator: User, day: 
 
 
 def seed_demo_cases(upload_dir: str | None = None, count: int = 40) -> int:
-    """About 40 cases over the demo groups, with comments and one attachment. Idempotent."""
+    """About 40 cases over the demo groups, with comments and one attachment (idempotent; the caller
+    commits)."""
     from flask import current_app
 
     from webapp.blueprints.attachments.services import attach, receive_files
@@ -598,5 +599,5 @@ def seed_demo_cases(upload_dir: str | None = None, count: int = 40) -> int:
         stored = attach(prepared, "case", first.id)
         for row in stored:
             row.uploaded_at = first.created_at + timedelta(hours=2)
-    db.session.commit()
+    db.session.flush()
     return len(created)

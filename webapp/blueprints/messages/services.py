@@ -39,7 +39,7 @@ def load_rules(data: dict) -> dict[str, int]:
     """Create or update categories, sub-categories, queues and fax lines from the rules data.
 
     Sub-categories no longer in the file are deactivated (threads keep pointing at them).
-    Everything is checked first; a bad file changes nothing.
+    Everything is checked first; a bad file changes nothing. The caller commits (with its audit row).
     """
     problems = []
     queues = data.get("queues") or {}
@@ -109,7 +109,7 @@ def load_rules(data: dict) -> dict[str, int]:
     for row in db.session.scalars(select(FaxLine)):
         if row.name not in names:
             db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
     return {"categories": len(categories), "subcategories": len(kept_subs)}
 
 
@@ -495,7 +495,7 @@ DEMO_TEMPLATES = {
 
 def seed_demo_messages() -> None:
     """Demo members and claims, the Message Center rules from the repo file, and a few saved
-    replies (idempotent)."""
+    replies (idempotent; the caller commits)."""
     from webapp.blueprints.claims.services import seed_demo_claims
 
     seed_demo_claims()
@@ -506,4 +506,3 @@ def seed_demo_messages() -> None:
         for title, body in items:
             if title not in existing:
                 add_template(queue, title, body)
-    db.session.commit()
