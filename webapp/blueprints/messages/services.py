@@ -480,29 +480,3 @@ def my_threads(user: User, *, category: str = "", status: str = "", page: int = 
         query.add_columns(unread).order_by(MessageThread.last_activity_at.desc(), MessageThread.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     return ThreadPage(rows=[(row[0], bool(row[1])) for row in rows], page=page, pages=pages, total=total)
-
-
-# --- demo -------------------------------------------------------------------------------------
-
-DEMO_TEMPLATES = {
-    "claims-inquiry": [("Claim reprocessed", "Thank you for your question. We reviewed the claim and "
-                        "sent it for reprocessing. You will see the result on the claim within 30 days.")],
-    "grievance-and-appeals": [("Grievance received", "We received your request and opened a review. "
-                               "A decision will be sent by the date shown on this message.")],
-    "provider-customer-service": [("Profile updated", "Thank you. We made the change you asked for.")],
-}
-
-
-def seed_demo_messages() -> None:
-    """Demo members and claims, the Message Center rules from the repo file, and a few saved
-    replies (idempotent; the caller commits)."""
-    from webapp.blueprints.claims.services import seed_demo_claims
-
-    seed_demo_claims()
-    load_rules_file(RULES_FILE)
-    for slug, items in DEMO_TEMPLATES.items():
-        queue = queue_by_slug(slug)
-        existing = {t.title for t in templates_of(queue.id)}
-        for title, body in items:
-            if title not in existing:
-                add_template(queue, title, body)
