@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
@@ -32,6 +33,22 @@ def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
     item = OutgoingMail(recipient=recipient, subject=subject, body=body)
     db.session.add(item)
     return item
+
+
+def render_mail(template: str, **context) -> str:
+    """A mail body from templates/mail/. Its `url_for(..., _external=True)` links start with
+    PUBLIC_BASE_URL, the address users know, whichever host a request came in on (or from a command,
+    where there is no request)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+
+    def public_url_for(endpoint: str, **values) -> str:
+        values.pop("_external", None)  # a link in a mail is always absolute
+        return adapter.build(endpoint, values, force_external=True)
+
+    # The page context processors (the signed-in user, unread counts) have no place in a mail.
+    text = current_app.jinja_env.get_template(template).render(url_for=public_url_for, **context)
+    return text.rstrip("\n") + "\n"
 
 
 def _backoff(attempts: int) -> timedelta:

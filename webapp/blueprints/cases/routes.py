@@ -313,8 +313,7 @@ def comment(number: str):
     elif request.method == "POST":
         try:
             services.add_comment(current_user, case, form.comment.data or "",
-                                 internal=bool(form.internal.data), reopen_days=_reopen_days(),
-                                 public_base_url=current_app.config["PUBLIC_BASE_URL"])
+                                 internal=bool(form.internal.data), reopen_days=_reopen_days())
             db.session.flush()
             record_request("case.comment", "case", case.id)
             if current_user.is_provider_user:

@@ -33,7 +33,7 @@ from webapp.blueprints.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.identifiers import clean_digits, is_valid_npi, pad_tax_id
-from webapp.mailer import queue_mail
+from webapp.mailer import queue_mail, render_mail
 from webapp.models import (
     AccessStatus,
     Case,
@@ -398,7 +398,7 @@ def provider_recipients(case: Case) -> list[str]:
 
 
 def add_comment(user: User, case: Case, body: str, *, internal: bool = False, reopen_days: int,
-                public_base_url: str, now: datetime | None = None) -> CaseComment:
+                now: datetime | None = None) -> CaseComment:
     """Add a comment (the caller commits, then calls deliver_pending()).
 
     A provider's comment reopens a recently finished case; an agent's public comment mails the
@@ -421,11 +421,9 @@ def add_comment(user: User, case: Case, body: str, *, internal: bool = False, re
             case.status = CaseStatus.OPEN
             case.finished_at = None
     elif not internal:
-        link = f"{public_base_url}/cases/{case.number}"
+        notice = render_mail("mail/case_comment.txt", case=case)
         for recipient in provider_recipients(case):
-            queue_mail(recipient, NEW_COMMENT_SUBJECT,
-                       "A case in ProviderDesk has a new comment from the health plan.\n\n"
-                       f"Sign in to read it: {link}\n")
+            queue_mail(recipient, NEW_COMMENT_SUBJECT, notice)
     return comment
 
 
