@@ -13,7 +13,7 @@ from webapp.blueprints.messages import services
 from webapp.blueprints.messages.services import Draft, ExpeditedByFax, RulesError, check_draft
 from webapp.blueprints.providers.services import provider_by_npi
 from webapp.extensions import db
-from webapp.models import Claim, Member, MessageSubcategory
+from webapp.models import Claim, Member, MessageSubcategory, Queue
 
 RULES = json.loads(services.RULES_FILE.read_text())
 SEEDED = [(c["slug"], s["slug"], s["queue"], s.get("fax_only", False))
@@ -131,3 +131,42 @@ def test_loading_rules_leaves_the_commit_to_the_caller(demo, app):
         assert sub(app, "claims", "claim-question").deadline_days == 7
         db.session.rollback()
         assert sub(app, "claims", "claim-question").deadline_days == before != 7
+
+
+def test_a_message_started_from_a_claim_or_a_member_goes_to_the_configured_sub_category(demo, app):
+    with app.app_context():
+        claim = db.session.scalar(select(Claim).where(Claim.tax_id == "000123456"))
+        member = db.session.scalar(select(Member))
+        about_claim = services.new_message_prefill(claim, None)
+        assert about_claim == {"category": "claims", "subcategory": "claim-question",
+                               "claim_number": claim.claim_number,
+                               "subject": f"Question about claim {claim.claim_number}"}
+        assert sub(app, about_claim["category"], about_claim["subcategory"]) is not None
+        about_member = services.new_message_prefill(None, member)
+        assert about_member == {"category": "care-plan", "subcategory": "care-plan-update",
+                                "member_id": member.member_id, "subject": "Comment or question about a member"}
+        assert sub(app, about_member["category"], about_member["subcategory"]) is not None
+        assert services.new_message_prefill(None, None) == {}
+
+
+def test_the_provider_of_a_new_message_follows_the_claim_then_the_choice(demo, app):
+    with app.app_context():
+        sunrise, harbor = provider_by_npi("1234567893"), provider_by_npi("1555555550")
+        claim = db.session.scalar(select(Claim).where(Claim.tax_id == harbor.tax_id))
+        assert services.provider_for_message([sunrise, harbor], sunrise.id, claim) == harbor
+        assert services.provider_for_message([sunrise], None, claim) is None  # not the user's Tax ID
+        assert services.provider_for_message([sunrise, harbor], harbor.id, None) == harbor
+        assert services.provider_for_message([sunrise, harbor], None, None) is None
+        assert services.provider_for_message([sunrise], None, None) == sunrise
+
+
+def test_a_saved_reply_is_found_only_in_its_own_queue(demo, app):
+    with app.app_context():
+        claims_queue = db.session.scalar(select(Queue).where(Queue.slug == "claims-inquiry"))
+        other = db.session.scalar(select(Queue).where(Queue.slug == "provider-customer-service"))
+        [template] = services.templates_of(claims_queue.id)
+        assert services.queue_template(claims_queue.id, template.id) == template
+        assert services.queue_template(other.id, template.id) is None
+        assert services.queue_template(claims_queue.id, None) is None
+        assert services.queue_by_id(other.id) == other and services.queue_by_id(0) is None
+        assert [q.name for q in services.all_queues()] == sorted(q.name for q in services.all_queues())

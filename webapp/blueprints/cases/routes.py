@@ -7,13 +7,8 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.attachments.services import (
-    attach,
-    discard,
-    files_of,
-    limits_text,
-    receive_files,
-)
+from webapp.blueprints.attachments.services import discard, files_of
+from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.blueprints.cases import bp, services
 from webapp.blueprints.cases.case_types import case_type_of
 from webapp.blueprints.cases.forms import (
@@ -348,24 +343,17 @@ def comment(number: str):
 def attach_files(number: str):
     case = _case_or_404(number)
     may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
-    config = current_app.config
     form = AttachForm()
     status = 200
     if request.method == "POST":
         if not may_add:
             abort(403)
-        prepared, refusals = receive_files(
-            request.files.getlist(form.files.name), user_id=current_user.id,
-            upload_dir=config["UPLOAD_DIR"], max_mb=config["UPLOAD_MAX_MB"],
-            max_files=config["UPLOAD_MAX_FILES"])
-        if refusals or not prepared:
-            discard(prepared)
-            form.files.errors = [str(r) for r in refusals] or ["Choose at least one file to upload"]
+        prepared = receive_posted(form.files, required="Choose at least one file to upload")
+        if prepared is None:
             status = 422
         else:
             try:
-                attach(prepared, "case", case.id)
-                case.updated_at = utcnow_naive()
+                services.attach_to_case(case, prepared)
                 record_request("case.attach", "case", case.id)
                 db.session.commit()
             except Exception:
@@ -380,5 +368,5 @@ def attach_files(number: str):
         db.session.commit()
     return render_page("cases/attach.html", status=status, case=case, form=form,
                        files=files_of("case", case.id), may_add=may_add,
-                       limits=limits_text(config["UPLOAD_MAX_MB"], config["UPLOAD_MAX_FILES"]),
+                       limits=upload_limits(),
                        reopen_days=_reopen_days())

@@ -28,6 +28,7 @@ from webapp.blueprints.cases.case_types import (
     FieldSpec,
     case_type_of,
 )
+from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.providers.services import active_providers
 from webapp.blueprints.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
@@ -44,6 +45,7 @@ from webapp.models import (
     ProviderAccess,
     Queue,
     Role,
+    StoredFile,
     User,
 )
 
@@ -425,6 +427,13 @@ def add_comment(user: User, case: Case, body: str, *, internal: bool = False, re
         for recipient in provider_recipients(case):
             queue_mail(recipient, NEW_COMMENT_SUBJECT, notice)
     return comment
+
+
+def attach_to_case(case: Case, prepared: list[PreparedFile], *, now: datetime | None = None) -> list[StoredFile]:
+    """Add checked files to the case, which counts as a change to it (the caller commits)."""
+    stored = attach(prepared, "case", case.id)
+    case.updated_at = now or utcnow_naive()
+    return stored
 
 
 # --- agents -----------------------------------------------------------------------------------

@@ -9,14 +9,16 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.attachments.services import PreparedFile, attach
+from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
+from webapp.blueprints.claims.services import claim_code_question
 from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (
     AccessStatus, Claim, FaxLine, Member, Message, MessageCategory, MessageSubcategory, MessageThread,
-    Provider, ProviderAccess, Queue, ReplyTemplate, Role, ThreadRead, ThreadStatus, User, UserStatus,
+    Provider, ProviderAccess, Queue, ReplyTemplate, Role, StoredFile, ThreadRead, ThreadStatus, User,
+    UserStatus,
 )
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
@@ -25,6 +27,9 @@ REQUIREMENTS = {"claim", "member", "contact", "reference"}
 # Where a claim review requested as a Grievance goes (seed 003: Grievance and Appeal / Post-service).
 GRIEVANCE_TARGET = ("grievance-and-appeal", "post-service")
 ESCALATABLE_CATEGORY = "claims"
+# Where a New Message started from a claim or from a member begins (slugs of the rules file).
+CLAIM_QUESTION = ("claims", "claim-question")
+MEMBER_QUESTION = ("care-plan", "care-plan-update")
 MAIL_SUBJECT = "You have a new message in the Message Center"
 WAITING_ON_PLAN = (ThreadStatus.OPEN, ThreadStatus.PENDING_PROVIDER)
 
@@ -162,6 +167,10 @@ def category_by_slug(slug: str | None) -> MessageCategory | None:
     return category if category and any(s.active for s in category.subcategories) else None
 
 
+def active_subcategories(category: MessageCategory | None) -> list[MessageSubcategory]:
+    return [s for s in category.subcategories if s.active] if category else []
+
+
 def subcategory_by_slugs(category_slug: str | None, sub_slug: str | None) -> MessageSubcategory | None:
     if not category_slug or not sub_slug:
         return None
@@ -199,6 +208,33 @@ class Draft:
     contact_phone: str = ""
     reference_id: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+
+
+def new_message_prefill(claim: Claim | None, member: Member | None, code: str = "") -> dict[str, str]:
+    """Field values of a New Message started from a claim (or one of its denied lines' `code`) or
+    from a member: the sub-category the question goes to, the reference and a subject."""
+    if claim is not None:
+        values = dict(zip(("category", "subcategory"), CLAIM_QUESTION), claim_number=claim.claim_number,
+                      subject=f"Question about claim {claim.claim_number}")
+        question = claim_code_question(claim, code)
+        if question:
+            values["subject"], values["body"] = question
+        return values
+    if member is not None:
+        return dict(zip(("category", "subcategory"), MEMBER_QUESTION), member_id=member.member_id,
+                    subject="Comment or question about a member")
+    return {}
+
+
+def provider_for_message(providers: list[Provider], chosen_id: int | None, claim: Claim | None) -> Provider | None:
+    """The provider a new message is for: the claim's (its Tax ID, its NPI if active), else the one
+    chosen when the user has several, else the user's only provider."""
+    if claim is not None:
+        same_tax = [p for p in providers if p.tax_id == claim.tax_id]
+        return next((p for p in same_tax if p.npi == claim.provider_npi), same_tax[0] if same_tax else None)
+    if len(providers) > 1:
+        return next((p for p in providers if p.id == chosen_id), None)
+    return providers[0] if providers else None
 
 
 class ExpeditedByFax(Exception):
@@ -269,6 +305,13 @@ def can_view_message(user: User, message_id: int) -> bool:
 
 def visible_messages(user: User, thread: MessageThread) -> list[Message]:
     return [m for m in thread.messages if user.is_agent or not m.internal]
+
+
+def files_by_message(messages: list[Message]) -> dict[int, list[StoredFile]]:
+    files: dict[int, list[StoredFile]] = {}
+    for stored in files_of("message", [m.id for m in messages]):
+        files.setdefault(stored.owner_id, []).append(stored)
+    return files
 
 
 # --- threads ----------------------------------------------------------------------------------
@@ -422,6 +465,24 @@ def queue_threads(queue: Queue, *, include_done: bool = False) -> list[MessageTh
 def templates_of(queue_id: int) -> list[ReplyTemplate]:
     return list(db.session.scalars(select(ReplyTemplate).where(ReplyTemplate.queue_id == queue_id)
                                    .order_by(ReplyTemplate.title)))
+
+
+def queue_template(queue_id: int, template_id: int | None) -> ReplyTemplate | None:
+    """A saved reply of this queue (None for another queue's)."""
+    template = db.session.get(ReplyTemplate, template_id) if template_id else None
+    return template if template is not None and template.queue_id == queue_id else None
+
+
+def delete_template(template: ReplyTemplate) -> None:
+    db.session.delete(template)
+
+
+def all_queues() -> list[Queue]:
+    return list(db.session.scalars(select(Queue).order_by(Queue.name)))
+
+
+def queue_by_id(queue_id: int | None) -> Queue | None:
+    return db.session.get(Queue, queue_id) if queue_id else None
 
 
 def add_template(queue: Queue, title: str, body: str) -> ReplyTemplate:
