@@ -7,10 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tests.cases.helpers import claim_form, new_case
 from webapp.blueprints.auth.services import find_user_by_login
 from webapp.blueprints.cases import services
+from webapp.blueprints.cases.forms import CommentForm
 from webapp.extensions import db
 from webapp.models import Case, CaseStatus, OutgoingMail
 
@@ -115,7 +117,8 @@ def test_after_14_days_only_a_follow_up_case_is_offered(number, app, signed_in):
     with app.app_context():
         staff = find_user_by_login("staff@sunrise.example")
         case = db.session.scalar(select(Case).where(Case.number == number))
-        with pytest.raises(services.CaseRuleError):
+        assert not services.may_add_to(staff, case, reopen_days=14)
+        with pytest.raises(PermissionError):
             services.add_comment(staff, case, "late", reopen_days=14)
 
     response = client.post(f"/cases/new?type=claim&follow_up={number}", data=claim_form())
@@ -134,3 +137,23 @@ def test_the_reopen_window_is_a_setting(days, allowed):
     now = START.replace(tzinfo=None) + timedelta(days=days)
     assert services.provider_may_add(case, reopen_days=14, now=now) is allowed
     assert services.provider_may_add(case, reopen_days=30, now=now) is True
+
+
+@pytest.mark.parametrize("text, message", [(" \n ", "Enter the Comment"),
+                                           ("x" * 4001, "Comment must be 4000 characters or fewer"),
+                                           ("  " + "x" * 4000 + "  ", None)])
+def test_the_comment_form_says_what_is_wrong_with_the_text(app, text, message):
+    with app.test_request_context(method="POST"):
+        form = CommentForm(formdata=MultiDict({"comment": text}))
+        assert form.validate() is (message is None)
+        assert form.comment.errors == ([message] if message else [])
+
+
+def test_only_agents_of_the_queue_act_on_a_case(number, app):
+    with app.app_context():
+        staff = find_user_by_login("staff@sunrise.example")
+        case = db.session.scalar(select(Case).where(Case.number == number))
+        with pytest.raises(PermissionError):
+            services.change_status(staff, case, CaseStatus.CLOSED)
+        db.session.rollback()
+        assert db.session.scalar(select(Case.status).where(Case.number == number)) == CaseStatus.NEW

@@ -108,20 +108,18 @@ def create():
                 form[name].errors = [message]
             status = 422
             if not errors:
-                try:
-                    case = services.create_case(
-                        current_user, case_type, clean, follow_up_of=follow_up,
-                        limit=current_app.config["CASE_CREATE_LIMIT"],
-                        window_minutes=current_app.config["CASE_CREATE_WINDOW_MINUTES"])
+                case, refused = services.create_case(
+                    current_user, case_type, clean, follow_up_of=follow_up,
+                    limit=current_app.config["CASE_CREATE_LIMIT"],
+                    window_minutes=current_app.config["CASE_CREATE_WINDOW_MINUTES"])
+                if refused:
+                    db.session.rollback()  # gives the drawn case number back
+                    problems = list(refused.values())
+                    status = 429 if services.RATE_LIMITED in refused else 422
+                else:
                     db.session.flush()
                     record_request("case.create", "case", case.id)
                     db.session.commit()
-                except services.RateLimited as exc:
-                    problems, status = [str(exc)], 429
-                except services.CaseRuleError as exc:
-                    db.session.rollback()
-                    problems = [str(exc)]
-                else:
                     flash(f"Case {case.number} was created. Its status is New and it is with "
                           f"{case.queue.name}.", "success")
                     return redirect_to(url_for("cases.view", number=case.number))
@@ -238,14 +236,9 @@ def _agent_change(number: str, change) -> object:
     case = _case_or_404(number)
     if not services.works_case(current_user, case):
         abort(403)
-    try:
-        message = change(case)
-    except services.CaseRuleError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    message = change(case)
+    db.session.commit()
+    flash(message, "success")
     return redirect_to(url_for("cases.view", number=case.number))
 
 
@@ -306,8 +299,10 @@ def comment(number: str):
     if request.method == "POST" and newer:
         status = 422  # htmx swaps 422 answers in: the warning replaces the form, the text is kept
     elif request.method == "POST":
-        try:
-            services.add_comment(current_user, case, form.comment.data or "",
+        if not form.validate():
+            status = 422
+        else:
+            services.add_comment(current_user, case, form.comment.data,
                                  internal=bool(form.internal.data), reopen_days=_reopen_days())
             db.session.flush()
             record_request("case.comment", "case", case.id)
@@ -315,11 +310,6 @@ def comment(number: str):
                 notify_assignee(case.assigned_to, current_app.config["PUBLIC_BASE_URL"]
                                 + url_for("cases.view", number=case.number))
             db.session.commit()
-        except services.CaseRuleError as exc:
-            db.session.rollback()
-            form.comment.errors = [str(exc)]
-            status = 422
-        else:
             deliver_pending()
             if not wants_fragment():
                 flash("Your comment was saved.", "success")

@@ -1,7 +1,8 @@
 """Cases: creation and its rules, numbering, who may see and act, listing, comments, agent work.
 
-Plain functions (no request objects). Functions that change data add to the caller's transaction
-unless they say they commit.
+Plain functions (no request objects). Functions that change data add to the caller's transaction;
+the caller commits. Refused input comes back as errors (field -> message); the access rules are the
+caller's to check first, and a service asked to break one raises PermissionError.
 """
 from __future__ import annotations
 
@@ -55,12 +56,7 @@ SORTS = {"number": Case.id, "status": Case.status, "date": Case.created_at}
 NEW_COMMENT_SUBJECT = "A case has a new comment"
 
 
-class CaseRuleError(Exception):
-    """A request the rules refuse (shown to the user as is)."""
-
-
-class RateLimited(CaseRuleError):
-    pass
+RATE_LIMITED = "rate_limit"  # the errors key when the user created too many cases too quickly
 
 
 # --- validation of the create form ------------------------------------------------------------
@@ -223,24 +219,24 @@ def recent_case_count(user: User, *, since: datetime) -> int:
 
 def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit: int,
                 window_minutes: int, follow_up_of: Case | None = None,
-                now: datetime | None = None) -> Case:
-    """Add a New case routed to its type's queue (the caller commits).
+                now: datetime | None = None) -> tuple[Case | None, dict[str, str]]:
+    """Add a New case routed to its type's queue: (case, {}) for the caller to commit, or
+    (None, errors) for the caller to roll back, which gives a drawn case number back.
 
-    Raises RateLimited when the user created `limit` cases in the last `window_minutes`; the
+    errors[RATE_LIMITED] when the user created `limit` cases in the last `window_minutes`; the
     check runs after the number is drawn, under the write lock, so parallel saves cannot all pass.
     """
     now = now or utcnow_naive()
     provider = provider_for_npi(user, clean["npi"])
     if provider is None:
-        raise CaseRuleError("No provider is active in your collection, so a case cannot be created.")
+        return None, {"provider": "No provider is active in your collection, so a case cannot be created."}
     queue = queue_by_slug(case_type.queue_slug)
     if queue is None:
-        raise CaseRuleError(f"The {case_type.label} queue does not exist.")
+        return None, {"queue": f"The {case_type.label} queue does not exist."}
     number = next_case_number(now.date())
     if recent_case_count(user, since=now - timedelta(minutes=window_minutes)) >= limit:
-        db.session.rollback()  # gives the number back: it was never used
-        raise RateLimited(f"You have created {limit} cases in the last {window_minutes} minutes. "
-                          "Please wait a few minutes before creating another.")
+        return None, {RATE_LIMITED: f"You have created {limit} cases in the last {window_minutes} minutes. "
+                                    "Please wait a few minutes before creating another."}
     case = Case(
         number=number, case_type=case_type.slug, status=CaseStatus.NEW, provider=provider,
         queue=queue, created_by=user, created_at=now, updated_at=now,
@@ -248,7 +244,7 @@ def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit
         follow_up_of=follow_up_of, **{k: clean[k] for k in CASE_COLUMNS},
     )
     db.session.add(case)
-    return case
+    return case, {}
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -401,19 +397,16 @@ def provider_recipients(case: Case) -> list[str]:
 
 def add_comment(user: User, case: Case, body: str, *, internal: bool = False, reopen_days: int,
                 now: datetime | None = None) -> CaseComment:
-    """Add a comment (the caller commits, then calls deliver_pending()).
+    """Add a comment the comment form accepted to a case `user` may add to (the caller checked
+    may_add_to, commits, then calls deliver_pending()).
 
     A provider's comment reopens a recently finished case; an agent's public comment mails the
     provider's users a link (never the comment itself).
     """
     now = now or utcnow_naive()
-    body = (body or "").strip()
-    if not body:
-        raise CaseRuleError("Enter the Comment")
-    if len(body) > 4000:
-        raise CaseRuleError("Comment must be 4000 characters or fewer")
     if not may_add_to(user, case, reopen_days=reopen_days, now=now):
-        raise CaseRuleError("This case can no longer take comments. Open a follow-up case instead.")
+        raise PermissionError("This case can no longer take comments. Open a follow-up case instead.")
+    body = body.strip()
     internal = internal and user.is_agent
     comment = CaseComment(case=case, author=user, body=body, internal=internal, created_at=now)
     db.session.add(comment)
@@ -439,8 +432,8 @@ def attach_to_case(case: Case, prepared: list[PreparedFile], *, now: datetime | 
 # --- agents -----------------------------------------------------------------------------------
 
 def _require_agent(user: User, case: Case) -> None:
-    if not works_case(user, case):
-        raise CaseRuleError("Only agents of this case's queue can do that.")
+    if not works_case(user, case):  # the page checks works_case first and answers 403
+        raise PermissionError("Only agents of this case's queue can do that.")
 
 
 def assign_to(user: User, case: Case, *, now: datetime | None = None) -> None:

@@ -81,7 +81,7 @@ def seed_demo_cases(upload_dir: str | os.PathLike, count: int = 40) -> int:
         provider = creatable_providers(creator)[0]
         slug = slugs[index % len(slugs)] if index % 5 else "claim"
         at = now - timedelta(days=count - index, hours=index % 7, minutes=index * 7 % 60)
-        case = create_case(creator, CASE_TYPES[slug], _demo_values(slug, index, provider, creator,
+        case, _ = create_case(creator, CASE_TYPES[slug], _demo_values(slug, index, provider, creator,
                                                                    at.date()),
                            limit=10 ** 6, window_minutes=1, now=at)
         status = DEMO_STATUSES[index % len(DEMO_STATUSES)]

@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from webapp.audit import record_request
 from webapp.blueprints.attachments.services import register_owner
 from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
-from webapp.blueprints.claims.services import visible_claim, visible_claim_by_number, visible_member, \
-    visible_member_by_member_id
+from webapp.blueprints.claims.services import visible_claim, visible_member
 from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
@@ -105,6 +104,12 @@ def _prefill(form: NewMessageForm) -> None:
         form.provider.data = request.args.get("provider", type=int)
 
 
+def _show_errors(form, errors: dict[str, str]) -> None:
+    """Put the services' errors next to their fields, after the form's own (the first one shows)."""
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
 @bp.route("/messages/new", methods=["GET", "POST"])
 @login_required
 def new_message():
@@ -124,38 +129,18 @@ def new_message():
         # Step one of the two-step form (htmx sends only the category and swaps the list).
         return render_page("messages/new.html", "subcategory_field", **context)
 
-    sub = services.subcategory_by_slugs(form.category.data, form.subcategory.data)
-    draft = services.Draft(subcategory=sub, subject=form.subject.data or "", body=form.body.data or "",
-                           contact_name=form.contact_name.data or "", contact_phone=form.contact_phone.data or "",
-                           reference_id=form.reference_id.data or "")
-    if not form.category.data:
-        draft.errors["category"] = "Choose a category."
-    if form.claim_number.data:
-        draft.claim = visible_claim_by_number(current_user, form.claim_number.data)
-        if draft.claim is None:
-            draft.errors["claim_number"] = "No claim with this Claim # was found for your Tax IDs."
-    if form.member_id.data:
-        draft.member = visible_member_by_member_id(current_user, form.member_id.data)
-        if draft.member is None:
-            draft.errors["member_id"] = "No member with this Member ID was found for your providers."
-    if draft.member is None and draft.claim is not None:
-        draft.member = draft.claim.member
-    try:
-        errors = services.check_draft(draft)
-    except services.ExpeditedByFax:
+    draft, errors = services.new_message_draft(current_user, form.data, providers)
+    if services.expedited_by_fax(draft):  # whatever else was typed: the notice says where to fax it
         context["fax_lines"] = services.fax_lines()
         return render_page("messages/new.html", **context)
-    provider = services.provider_for_message(providers, form.provider.data, draft.claim)
-    if provider is None:
-        errors["provider"] = "Choose the provider this message is for."
-    if errors:
-        for name, message in errors.items():
-            getattr(form, name).errors = [message]
+    valid = form.validate()
+    _show_errors(form, errors)
+    if errors or not valid:
         return render_page("messages/new.html", status=422, **context)
     prepared = receive_posted(form.attachments)
     if prepared is None:
         return render_page("messages/new.html", status=422, **context)
-    thread = services.start_thread(current_user, provider, draft, prepared)
+    thread = services.start_thread(current_user, draft.provider, draft, prepared)
     record_request("thread.create", "thread", thread.id)
     db.session.commit()
     flash(f"Your message {thread.reference} was sent to {thread.queue.name}.", "success")
@@ -228,23 +213,13 @@ def thread(thread_id: int):
     return _render_thread(thread)
 
 
-def _body_errors(body: str) -> str | None:
-    if not body.strip():
-        return "Enter your message."
-    if len(body) > services.BODY_MAX:
-        return f"The message must be {services.BODY_MAX:,} characters or fewer (it has {len(body):,})."
-    return None
-
-
 @bp.route("/messages/<int:thread_id>/follow-up", methods=["POST"])
 @login_required
 def follow_up(thread_id: int):
     _provider_user_only()
     thread = _thread_or_404(thread_id)
     form = FollowUpForm(prefix="followup")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
+    if not form.validate():
         return _render_thread(thread, 422, follow_up=form)
     prepared = receive_posted(form.attachments)
     if prepared is None:
@@ -273,14 +248,7 @@ def grievance(thread_id: int):
     if not services.can_escalate(thread):
         abort(404)
     form = GrievanceForm(prefix="grievance")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
-    if not (form.contact_name.data or "").strip():
-        form.contact_name.errors = ["Enter the name of the person we can speak to."]
-    if not (form.contact_phone.data or "").strip():
-        form.contact_phone.errors = ["Enter the phone number of the person we can speak to."]
-    if problem or form.contact_name.errors or form.contact_phone.errors:
+    if not form.validate():
         return _render_thread(thread, 422, grievance=form)
     new = services.request_grievance(current_user, thread, form.body.data, form.contact_name.data,
                                      form.contact_phone.data, [])
@@ -370,12 +338,7 @@ def reply(thread_id: int):
     _agent_acting()
     thread = _thread_or_404(thread_id)
     form = ReplyForm(prefix="reply")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
-    if form.status.data and form.status.data not in {s.value for s in ThreadStatus}:
-        form.status.errors = ["Choose a status from the list."]
-    if problem or form.status.errors:
+    if not form.validate():
         return _render_thread(thread, 422, reply=form)
     seen = request.form.get("seen_message_id", "")
     if seen.isdigit() and len(seen) <= 18:
@@ -418,11 +381,10 @@ def move(thread_id: int):
     _agent_acting()
     thread = _thread_or_404(thread_id)
     form = MoveForm(prefix="move")
-    target = services.queue_by_id(form.queue.data)
-    if target is None:
-        form.queue.choices = []
-        form.queue.errors = ["Choose a queue."]
+    form.queue.choices = [(q.id, q.name) for q in services.all_queues()]
+    if not form.validate():
         return _render_thread(thread, 422, move=form)
+    target = services.queue_by_id(form.queue.data)
     old = thread.queue
     services.move_to_queue(current_user, thread, target)
     record_request("thread.move", "thread", thread.id)
@@ -448,24 +410,19 @@ def rules():
     form = RulesUploadForm()
     status = 200
     if form.is_submitted():
-        upload = request.files.get(form.rules_file.name)
-        try:
-            if upload is None or not upload.filename:
-                raise services.RulesError("choose a rules file")
-            data = json.loads(upload.read(1024 * 1024).decode("utf-8"))
-            if not isinstance(data, dict):
-                raise services.RulesError("the file must hold one JSON object")
-            counts = services.load_rules(data)
-        except (ValueError, UnicodeDecodeError) as exc:  # RulesError and JSON errors are ValueErrors
-            db.session.rollback()
-            form.rules_file.errors = [f"Nothing changed: {exc}"]
-            status = 422
-        else:
-            record_request("message_rules.load")
-            db.session.commit()
-            flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
-                  "success")
-            return redirect_to(url_for("messages.rules"))
+        if form.validate():
+            try:
+                counts = services.load_rules(form.rules)
+            except services.RulesError as exc:
+                db.session.rollback()
+                form.rules_file.errors = [f"Nothing changed: {exc}"]
+            else:
+                record_request("message_rules.load")
+                db.session.commit()
+                flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
+                      "success")
+                return redirect_to(url_for("messages.rules"))
+        status = 422
     return render_page("messages/rules.html", form=form, categories=services.active_categories(),
                        requirements=services.requirements, fax_lines=services.fax_lines(), status=status)
 

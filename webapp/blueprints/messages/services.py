@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
-from webapp.blueprints.claims.services import claim_code_question
+from webapp.blueprints.claims.services import claim_code_question, visible_claim_by_number, \
+    visible_member_by_member_id
 from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -22,7 +23,6 @@ from webapp.models import (
 )
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
-BODY_MAX = 20_000
 REQUIREMENTS = {"claim", "member", "contact", "reference"}
 # Where a claim review requested as a Grievance goes (seed 003: Grievance and Appeal / Post-service).
 GRIEVANCE_TARGET = ("grievance-and-appeal", "post-service")
@@ -207,7 +207,7 @@ class Draft:
     contact_name: str = ""
     contact_phone: str = ""
     reference_id: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
+    provider: Provider | None = None
 
 
 def new_message_prefill(claim: Claim | None, member: Member | None, code: str = "") -> dict[str, str]:
@@ -237,32 +237,53 @@ def provider_for_message(providers: list[Provider], chosen_id: int | None, claim
     return providers[0] if providers else None
 
 
-class ExpeditedByFax(Exception):
-    """Expedited appeals are not accepted through the portal."""
+def new_message_draft(user: User, values: dict, providers: list[Provider]) -> tuple[Draft, dict[str, str]]:
+    """The New Message `user` typed (`values` by field name), with its sub-category, Claim # and
+    Member ID looked up within what the user may see and the provider it is for.
+
+    Returns the draft and errors (field -> message) for references not found and for what the
+    sub-category's rule requires; the form checks the fields themselves (subject, message, lengths).
+    """
+    def text(name: str) -> str:
+        return values.get(name) or ""
+
+    draft = Draft(subcategory=subcategory_by_slugs(values.get("category"), values.get("subcategory")),
+                  subject=text("subject"), body=text("body"), contact_name=text("contact_name"),
+                  contact_phone=text("contact_phone"), reference_id=text("reference_id"))
+    errors = {}
+    if text("claim_number"):
+        draft.claim = visible_claim_by_number(user, text("claim_number"))
+        if draft.claim is None:
+            errors["claim_number"] = "No claim with this Claim # was found for your Tax IDs."
+    if text("member_id"):
+        draft.member = visible_member_by_member_id(user, text("member_id"))
+        if draft.member is None:
+            errors["member_id"] = "No member with this Member ID was found for your providers."
+    if draft.member is None and draft.claim is not None:
+        draft.member = draft.claim.member
+    draft.provider = provider_for_message(providers, values.get("provider"), draft.claim)
+    if draft.provider is None:
+        errors["provider"] = "Choose the provider this message is for."
+    return draft, {**check_draft(draft), **errors}
+
+
+def expedited_by_fax(draft: Draft) -> bool:
+    """Expedited appeals are not accepted through the portal: the provider faxes them instead."""
+    return draft.subcategory is not None and draft.subcategory.fax_only
 
 
 def check_draft(draft: Draft) -> dict[str, str]:
-    """Field -> message for everything the sub-category's rule requires. Raises ExpeditedByFax."""
-    errors = dict(draft.errors)
+    """Field -> message for everything the draft's sub-category rule requires."""
+    errors = {}
     sub = draft.subcategory
     if sub is None:
-        errors.setdefault("subcategory", "Choose a sub-category.")
-    if not draft.subject.strip():
-        errors["subject"] = "Enter a subject."
-    elif len(draft.subject) > 200:
-        errors["subject"] = "The subject must be 200 characters or fewer."
-    if not draft.body.strip():
-        errors["body"] = "Enter your message."
-    elif len(draft.body) > BODY_MAX:
-        errors["body"] = f"The message must be {BODY_MAX:,} characters or fewer (it has {len(draft.body):,})."
-    if sub is not None:
-        if sub.fax_only:
-            raise ExpeditedByFax()
+        errors["subcategory"] = "Choose a sub-category."
+    else:
         needed = requirements(sub)
         if "claim" in needed and draft.claim is None:
-            errors.setdefault("claim_number", "Enter the Claim # this message is about.")
+            errors["claim_number"] = "Enter the Claim # this message is about."
         if "member" in needed and draft.member is None:
-            errors.setdefault("member_id", "Enter the Member ID this message is about.")
+            errors["member_id"] = "Enter the Member ID this message is about."
         if "contact" in needed:
             if not draft.contact_name.strip():
                 errors["contact_name"] = "Enter the name of the person we can speak to."
