@@ -1,6 +1,8 @@
 """Outgoing mail is queued with the change, written to .eml without a server, retried when refused."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import time_machine
 from sqlalchemy import func, select
 
@@ -8,7 +10,7 @@ from tests.mailbox import free_port, running_smtp_server
 from webapp import create_app
 from webapp.clock import utcnow
 from webapp.extensions import db
-from webapp.mailer import deliver_pending, has_undelivered, queue_mail
+from webapp.mailer import deliver_pending, has_undelivered, queue_mail, render_mail
 from webapp.models import OutgoingMail
 
 
@@ -20,6 +22,13 @@ def test_without_a_mail_server_mail_is_written_as_eml_files(app_ctx, tmp_path):
     assert len(files) == 1
     assert b"Subject: Your passcode" in files[0].read_bytes()
     assert not has_undelivered("someone@example.com")
+
+
+def test_mail_links_start_with_the_public_address_even_without_a_request(app_ctx, tmp_path):
+    app_ctx.config["PUBLIC_BASE_URL"] = "https://portal.example.org"
+    body = render_mail("mail/case_comment.txt", case=SimpleNamespace(number="112320261001"))
+    assert body.endswith("Sign in to read it: https://portal.example.org/cases/112320261001\n")
+    assert not body.endswith("\n\n")
 
 
 def test_a_mail_rolled_back_with_its_change_is_never_sent(app_ctx, tmp_path):

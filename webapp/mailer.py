@@ -14,6 +14,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
@@ -35,12 +36,19 @@ def queue_mail(recipient: str, subject: str, body: str) -> OutgoingMail:
 
 
 def render_mail(template: str, **context) -> str:
-    """A mail body from templates/mail/. There `url_for(..., _external=True)` builds links on
-    PUBLIC_BASE_URL, never on the Host header of the request that caused the mail (a forged Host
-    must not put its address into a mail), and works without a request (commands, workers)."""
-    # The bare Jinja environment: the page context processors (header counts) have no place in a mail.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        return current_app.jinja_env.get_template(template).render(**context)
+    """A mail body from templates/mail/. Its `url_for(..., _external=True)` links start with
+    PUBLIC_BASE_URL, the address users know, whichever host a request came in on (or from a command,
+    where there is no request)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+
+    def public_url_for(endpoint: str, **values) -> str:
+        values.pop("_external", None)  # a link in a mail is always absolute
+        return adapter.build(endpoint, values, force_external=True)
+
+    # The page context processors (the signed-in user, unread counts) have no place in a mail.
+    text = current_app.jinja_env.get_template(template).render(url_for=public_url_for, **context)
+    return text.rstrip("\n") + "\n"
 
 
 def _backoff(attempts: int) -> timedelta:

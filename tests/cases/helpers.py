@@ -30,6 +30,7 @@ def new_case(login: str, slug: str = "claim", **overrides):
     clean, errors = services.validate_case_input(case_type, raw, allowed_npis=services.allowed_npis(user),
                                                  today=services.utcnow_naive().date())
     assert errors == {}, errors
-    case = services.create_case(user, case_type, clean, limit=1000, window_minutes=10)
+    case, refused = services.create_case(user, case_type, clean, limit=1000, window_minutes=10)
+    assert refused == {}, refused
     db.session.commit()
     return case

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.cases.helpers import PDF_BYTES, new_case
+from webapp.blueprints.attachments.services import receive_files
+from webapp.blueprints.cases import services
 from webapp.extensions import db
 from webapp.models import StoredFile
 
@@ -71,3 +75,16 @@ def test_no_file_chosen_is_422(number, signed_in):
     response = signed_in("staff@sunrise.example").post(f"/cases/{number}/attach", data={},
                                                        content_type="multipart/form-data")
     assert response.status_code == 422 and "Choose at least one file" in response.get_data(as_text=True)
+
+
+def test_attaching_files_counts_as_a_change_to_the_case_and_leaves_the_commit_to_the_caller(world, app, tmp_path):
+    with app.app_context():
+        case = new_case("staff@sunrise.example")
+        prepared, refusals = receive_files([SimpleNamespace(filename="eob.pdf", stream=io.BytesIO(PDF_BYTES))],
+                                           user_id=case.created_by_id, upload_dir=tmp_path, max_mb=1, max_files=1)
+        assert refusals == []
+        later = case.updated_at + timedelta(hours=3)
+        [stored] = services.attach_to_case(case, prepared, now=later)
+        assert case.updated_at == later and stored.owner_kind == "case" and stored.owner_id == case.id
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(StoredFile.id)).where(StoredFile.owner_id == case.id)) == 0

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from tests.cases.helpers import claim_form, new_case
 from webapp.blueprints.auth.services import find_user_by_login
 from webapp.blueprints.cases import services
+from webapp.blueprints.cases.forms import CommentForm
 from webapp.extensions import db
 from webapp.models import Case, CaseStatus, OutgoingMail
 
@@ -68,12 +70,22 @@ def test_internal_notes_are_hidden_from_providers_and_not_mailed(number, signed_
         assert "Supervisor review needed" not in staff.get(path).get_data(as_text=True)
 
 
+def test_the_mail_link_is_built_from_the_public_address_not_the_request_host(number, signed_in, app):
+    app.config["PUBLIC_BASE_URL"] = "https://portal.example.org/desk"
+    agent = signed_in("agent@plan.example")
+    assert agent.post(f"/cases/{number}/comment", data={"comment": "Please send the EOB."},
+                      base_url="http://localhost:8000").status_code == 303
+    with app.app_context():
+        bodies = {mail.body for mail in db.session.scalars(select(OutgoingMail))}
+    assert bodies == {"A case in ProviderDesk has a new comment from the health plan.\n\n"
+                      f"Sign in to read it: https://portal.example.org/desk/cases/{number}\n"}
+
+
 def test_providers_cannot_write_internal_notes(number, app):
     with app.app_context():
         staff = find_user_by_login("staff@sunrise.example")
         case = db.session.scalar(select(Case).where(Case.number == number))
-        comment = services.add_comment(staff, case, "hi", internal=True, reopen_days=14,
-                                       public_base_url="http://x")
+        comment = services.add_comment(staff, case, "hi", internal=True, reopen_days=14)
         assert comment.internal is False
 
 
@@ -90,7 +102,7 @@ def test_a_provider_comment_within_14_days_reopens_the_case(number, app, signed_
     with app.app_context(), time_machine.travel(START + timedelta(days=14), tick=False):
         staff = find_user_by_login("staff@sunrise.example")
         case = db.session.scalar(select(Case).where(Case.number == number))
-        services.add_comment(staff, case, "Still wrong", reopen_days=14, public_base_url="http://x")
+        services.add_comment(staff, case, "Still wrong", reopen_days=14)
         db.session.commit()
         assert case.status == CaseStatus.OPEN and case.finished_at is None
 
@@ -105,8 +117,9 @@ def test_after_14_days_only_a_follow_up_case_is_offered(number, app, signed_in):
     with app.app_context():
         staff = find_user_by_login("staff@sunrise.example")
         case = db.session.scalar(select(Case).where(Case.number == number))
-        with pytest.raises(services.CaseRuleError):
-            services.add_comment(staff, case, "late", reopen_days=14, public_base_url="http://x")
+        assert not services.may_add_to(staff, case, reopen_days=14)
+        with pytest.raises(PermissionError):
+            services.add_comment(staff, case, "late", reopen_days=14)
 
     response = client.post(f"/cases/new?type=claim&follow_up={number}", data=claim_form())
     assert response.status_code == 303
@@ -124,3 +137,23 @@ def test_the_reopen_window_is_a_setting(days, allowed):
     now = START.replace(tzinfo=None) + timedelta(days=days)
     assert services.provider_may_add(case, reopen_days=14, now=now) is allowed
     assert services.provider_may_add(case, reopen_days=30, now=now) is True
+
+
+@pytest.mark.parametrize("text, message", [(" \n ", "Enter the Comment"),
+                                           ("x" * 4001, "Comment must be 4000 characters or fewer"),
+                                           ("  " + "x" * 4000 + "  ", None)])
+def test_the_comment_form_says_what_is_wrong_with_the_text(app, text, message):
+    with app.test_request_context(method="POST"):
+        form = CommentForm(formdata=MultiDict({"comment": text}))
+        assert form.validate() is (message is None)
+        assert form.comment.errors == ([message] if message else [])
+
+
+def test_only_agents_of_the_queue_act_on_a_case(number, app):
+    with app.app_context():
+        staff = find_user_by_login("staff@sunrise.example")
+        case = db.session.scalar(select(Case).where(Case.number == number))
+        with pytest.raises(PermissionError):
+            services.change_status(staff, case, CaseStatus.CLOSED)
+        db.session.rollback()
+        assert db.session.scalar(select(Case.status).where(Case.number == number)) == CaseStatus.NEW

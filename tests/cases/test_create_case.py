@@ -99,8 +99,8 @@ def test_case_numbers_are_unique_and_sequential_under_concurrent_saves(world, ap
                     today=services.utcnow_naive().date())
                 start.wait()
                 for _ in range(3):
-                    case = services.create_case(user, CASE_TYPES["general"], clean, limit=1000,
-                                                window_minutes=10)
+                    case, _ = services.create_case(user, CASE_TYPES["general"], clean, limit=1000,
+                                                   window_minutes=10)
                     db.session.commit()
                     with lock:
                         numbers.append(case.number)
@@ -149,8 +149,10 @@ def test_the_window_passes(world, app):
         with time_machine.travel(start, tick=False):
             services.create_case(user, CASE_TYPES["general"], clean, limit=1, window_minutes=10)
             db.session.commit()
-            with pytest.raises(services.RateLimited):
-                services.create_case(user, CASE_TYPES["general"], clean, limit=1, window_minutes=10)
+            case, refused = services.create_case(user, CASE_TYPES["general"], clean, limit=1, window_minutes=10)
+            assert case is None and refused == {services.RATE_LIMITED: (
+                "You have created 1 cases in the last 10 minutes. Please wait a few minutes before creating another.")}
+            db.session.rollback()
         with time_machine.travel(start + timedelta(minutes=11), tick=False):
             services.create_case(user, CASE_TYPES["general"], clean, limit=1, window_minutes=10)
             db.session.commit()
@@ -179,3 +181,15 @@ def test_a_new_case_type_is_data_only(world, signed_in, app, monkeypatch):
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Reference ID" in page and "R-1" in page and "Referral" in page
+
+
+def test_a_user_without_an_active_provider_gets_an_error_and_no_case(world, app):
+    with app.app_context():
+        agent = find_user_by_login("agent@plan.example")
+        clean, _ = services.validate_case_input(CASE_TYPES["general"], claim_form(), allowed_npis={"1234567893"},
+                                                today=services.utcnow_naive().date())
+        case, refused = services.create_case(agent, CASE_TYPES["general"], clean, limit=10, window_minutes=10)
+        assert case is None and refused == {
+            "provider": "No provider is active in your collection, so a case cannot be created."}
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Case.id))) == 0

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.services import find_user_by_login
 from webapp.blueprints.messages import services
-from webapp.blueprints.messages.services import Draft, ExpeditedByFax, RulesError, check_draft
+from webapp.blueprints.messages.services import Draft, RulesError, check_draft, expedited_by_fax
 from webapp.providers.services import provider_by_npi
 from webapp.extensions import db
-from webapp.models import Claim, Member, MessageSubcategory
+from webapp.models import Claim, Member, MessageSubcategory, Queue
 
 RULES = json.loads(services.RULES_FILE.read_text())
 SEEDED = [(c["slug"], s["slug"], s["queue"], s.get("fax_only", False))
@@ -34,9 +34,8 @@ def test_every_seeded_sub_category_routes_to_its_queue(demo, app, category, sub_
     with app.app_context():
         sub = services.subcategory_by_slugs(category, sub_slug)
         assert sub.queue.slug == queue_slug
+        assert expedited_by_fax(Draft(subcategory=sub, subject="s", body="b")) is fax_only
         if fax_only:
-            with pytest.raises(ExpeditedByFax):
-                check_draft(Draft(subcategory=sub, subject="s", body="b"))
             return
         staff = find_user_by_login("staff@sunrise.example")
         draft = Draft(subcategory=sub, subject="Subject", body="Body",
@@ -66,16 +65,12 @@ def test_required_fields_follow_each_rule(demo, app):
         assert set(preauth) == {"reference_id"}
         general = check_draft(Draft(subcategory=sub(app, "general-question", "general-question"), subject="s", body="b"))
         assert general == {}
-        assert set(check_draft(Draft(subcategory=None, subject="", body=""))) == {"subcategory", "subject", "body"}
-        too_long = check_draft(Draft(subcategory=sub(app, "general-question", "general-question"), subject="s",
-                                     body="x" * 20_001))
-        assert "20,000 characters or fewer" in too_long["body"]
+        assert check_draft(Draft(subcategory=None, subject="", body="")) == {"subcategory": "Choose a sub-category."}
 
 
 def test_an_expedited_appeal_is_refused_with_the_configured_fax_lines(demo, app):
     with app.app_context():
-        with pytest.raises(ExpeditedByFax):
-            check_draft(Draft(subcategory=sub(app, "grievance-and-appeal", "expedited-appeal"), subject="s", body="b"))
+        assert expedited_by_fax(Draft(subcategory=sub(app, "grievance-and-appeal", "expedited-appeal")))
         assert [line.number for line in services.fax_lines()] == ["866-350-2168", "800-867-6674"]
 
 
@@ -119,3 +114,54 @@ def test_a_bad_rules_file_changes_nothing_and_a_good_edit_is_loaded(demo, app, r
         with pytest.raises(RulesError):
             services.load_rules({"categories": [{"slug": "x", "name": "X", "subcategories": []}]})
         assert db.session.scalar(select(MessageSubcategory).where(MessageSubcategory.slug == "portal-help"))
+
+
+def test_loading_rules_leaves_the_commit_to_the_caller(demo, app):
+    """The admin page commits the rules together with its audit row: a rollback undoes both."""
+    edited = json.loads(json.dumps(RULES))
+    edited["categories"][0]["subcategories"][0]["deadline_days"] = 7
+    with app.app_context():
+        before = sub(app, "claims", "claim-question").deadline_days
+        services.load_rules(edited)
+        assert sub(app, "claims", "claim-question").deadline_days == 7
+        db.session.rollback()
+        assert sub(app, "claims", "claim-question").deadline_days == before != 7
+
+
+def test_a_message_started_from_a_claim_or_a_member_goes_to_the_configured_sub_category(demo, app):
+    with app.app_context():
+        claim = db.session.scalar(select(Claim).where(Claim.tax_id == "000123456"))
+        member = db.session.scalar(select(Member))
+        about_claim = services.new_message_prefill(claim, None)
+        assert about_claim == {"category": "claims", "subcategory": "claim-question",
+                               "claim_number": claim.claim_number,
+                               "subject": f"Question about claim {claim.claim_number}"}
+        assert sub(app, about_claim["category"], about_claim["subcategory"]) is not None
+        about_member = services.new_message_prefill(None, member)
+        assert about_member == {"category": "care-plan", "subcategory": "care-plan-update",
+                                "member_id": member.member_id, "subject": "Comment or question about a member"}
+        assert sub(app, about_member["category"], about_member["subcategory"]) is not None
+        assert services.new_message_prefill(None, None) == {}
+
+
+def test_the_provider_of_a_new_message_follows_the_claim_then_the_choice(demo, app):
+    with app.app_context():
+        sunrise, harbor = provider_by_npi("1234567893"), provider_by_npi("1555555550")
+        claim = db.session.scalar(select(Claim).where(Claim.tax_id == harbor.tax_id))
+        assert services.provider_for_message([sunrise, harbor], sunrise.id, claim) == harbor
+        assert services.provider_for_message([sunrise], None, claim) is None  # not the user's Tax ID
+        assert services.provider_for_message([sunrise, harbor], harbor.id, None) == harbor
+        assert services.provider_for_message([sunrise, harbor], None, None) is None
+        assert services.provider_for_message([sunrise], None, None) == sunrise
+
+
+def test_a_saved_reply_is_found_only_in_its_own_queue(demo, app):
+    with app.app_context():
+        claims_queue = db.session.scalar(select(Queue).where(Queue.slug == "claims-inquiry"))
+        other = db.session.scalar(select(Queue).where(Queue.slug == "provider-customer-service"))
+        [template] = services.templates_of(claims_queue.id)
+        assert services.queue_template(claims_queue.id, template.id) == template
+        assert services.queue_template(other.id, template.id) is None
+        assert services.queue_template(claims_queue.id, None) is None
+        assert services.queue_by_id(other.id) == other and services.queue_by_id(0) is None
+        assert [q.name for q in services.all_queues()] == sorted(q.name for q in services.all_queues())

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from webapp.blueprints.auth.services import create_user
 from webapp.queues import services
 from webapp.extensions import db
-from webapp.models import Queue, Role, User
+from webapp.models import Queue, User
 
 
 def _user(email: str) -> User:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import time_machine
 from sqlalchemy import select
 
-from tests.referrals.helpers import draft_id_from, fill_to_review, ids, medical_form, start_draft
+from tests.referrals.helpers import fill_to_review, ids, medical_form, start_draft
 from webapp.blueprints.attachments.services import stored_path
 from webapp.extensions import db
 from webapp.models import OutgoingMail, Referral, ReferralStatus, ServiceDecision, StoredFile

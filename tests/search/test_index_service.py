@@ -1,10 +1,8 @@
 """The app's index keeping: change tracking, the writer, locked/broken index, reindex, check."""
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 

@@ -5,6 +5,7 @@ A feature uploads in two steps so nothing is half-saved:
     if refusals: discard(prepared) and show the refusals next to the field
     else: attach(prepared, "case", case.id); commit   (rows in the caller's transaction)
 and registers who may download its files once: register_owner("case", can_view_case_file).
+Routes take posted files through uploads.receive_posted(), which does the first two steps.
 """
 from __future__ import annotations
 

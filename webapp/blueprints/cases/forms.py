@@ -11,6 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
 
 from webapp.blueprints.cases.case_types import CASE_TYPES, CHOICE, EMAIL, LONG_TEXT, CaseType
 from webapp.models import CaseStatus
@@ -51,8 +52,20 @@ def case_form_class(case_type: CaseType) -> type[FlaskForm]:
     return type(f"{case_type.slug.title()}CaseForm", (FlaskForm,), attrs)
 
 
+COMMENT_MAX = 4000
+
+
+def comment_text(form, field) -> None:
+    """Not blank, and at most COMMENT_MAX characters once the spaces around it are trimmed."""
+    text = (field.data or "").strip()
+    if not text:
+        raise StopValidation("Enter the Comment")
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(f"Comment must be {COMMENT_MAX} characters or fewer")
+
+
 class CommentForm(FlaskForm):
-    comment = TextAreaField("Comment")
+    comment = TextAreaField("Comment", validators=[comment_text])
     internal = BooleanField("Internal note")
     submit = SubmitField("Save")
 

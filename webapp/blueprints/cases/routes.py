@@ -7,13 +7,8 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.attachments.services import (
-    attach,
-    discard,
-    files_of,
-    limits_text,
-    receive_files,
-)
+from webapp.blueprints.attachments.services import discard, files_of
+from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.blueprints.cases import bp, services
 from webapp.blueprints.cases.case_types import case_type_of
 from webapp.blueprints.cases.forms import (
@@ -113,20 +108,18 @@ def create():
                 form[name].errors = [message]
             status = 422
             if not errors:
-                try:
-                    case = services.create_case(
-                        current_user, case_type, clean, follow_up_of=follow_up,
-                        limit=current_app.config["CASE_CREATE_LIMIT"],
-                        window_minutes=current_app.config["CASE_CREATE_WINDOW_MINUTES"])
+                case, refused = services.create_case(
+                    current_user, case_type, clean, follow_up_of=follow_up,
+                    limit=current_app.config["CASE_CREATE_LIMIT"],
+                    window_minutes=current_app.config["CASE_CREATE_WINDOW_MINUTES"])
+                if refused:
+                    db.session.rollback()  # gives the drawn case number back
+                    problems = list(refused.values())
+                    status = 429 if services.RATE_LIMITED in refused else 422
+                else:
                     db.session.flush()
                     record_request("case.create", "case", case.id)
                     db.session.commit()
-                except services.RateLimited as exc:
-                    problems, status = [str(exc)], 429
-                except services.CaseRuleError as exc:
-                    db.session.rollback()
-                    problems = [str(exc)]
-                else:
                     flash(f"Case {case.number} was created. Its status is New and it is with "
                           f"{case.queue.name}.", "success")
                     return redirect_to(url_for("cases.view", number=case.number))
@@ -243,14 +236,9 @@ def _agent_change(number: str, change) -> object:
     case = _case_or_404(number)
     if not services.works_case(current_user, case):
         abort(403)
-    try:
-        message = change(case)
-    except services.CaseRuleError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    message = change(case)
+    db.session.commit()
+    flash(message, "success")
     return redirect_to(url_for("cases.view", number=case.number))
 
 
@@ -311,21 +299,17 @@ def comment(number: str):
     if request.method == "POST" and newer:
         status = 422  # htmx swaps 422 answers in: the warning replaces the form, the text is kept
     elif request.method == "POST":
-        try:
-            services.add_comment(current_user, case, form.comment.data or "",
-                                 internal=bool(form.internal.data), reopen_days=_reopen_days(),
-                                 public_base_url=current_app.config["PUBLIC_BASE_URL"])
+        if not form.validate():
+            status = 422
+        else:
+            services.add_comment(current_user, case, form.comment.data,
+                                 internal=bool(form.internal.data), reopen_days=_reopen_days())
             db.session.flush()
             record_request("case.comment", "case", case.id)
             if current_user.is_provider_user:
                 notify_assignee(case.assigned_to, current_app.config["PUBLIC_BASE_URL"]
                                 + url_for("cases.view", number=case.number))
             db.session.commit()
-        except services.CaseRuleError as exc:
-            db.session.rollback()
-            form.comment.errors = [str(exc)]
-            status = 422
-        else:
             deliver_pending()
             if not wants_fragment():
                 flash("Your comment was saved.", "success")
@@ -349,24 +333,17 @@ def comment(number: str):
 def attach_files(number: str):
     case = _case_or_404(number)
     may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
-    config = current_app.config
     form = AttachForm()
     status = 200
     if request.method == "POST":
         if not may_add:
             abort(403)
-        prepared, refusals = receive_files(
-            request.files.getlist(form.files.name), user_id=current_user.id,
-            upload_dir=config["UPLOAD_DIR"], max_mb=config["UPLOAD_MAX_MB"],
-            max_files=config["UPLOAD_MAX_FILES"])
-        if refusals or not prepared:
-            discard(prepared)
-            form.files.errors = [str(r) for r in refusals] or ["Choose at least one file to upload"]
+        prepared = receive_posted(form.files, required="Choose at least one file to upload")
+        if prepared is None:
             status = 422
         else:
             try:
-                attach(prepared, "case", case.id)
-                case.updated_at = utcnow_naive()
+                services.attach_to_case(case, prepared)
                 record_request("case.attach", "case", case.id)
                 db.session.commit()
             except Exception:
@@ -381,5 +358,5 @@ def attach_files(number: str):
         db.session.commit()
     return render_page("cases/attach.html", status=status, case=case, form=form,
                        files=files_of("case", case.id), may_add=may_add,
-                       limits=limits_text(config["UPLOAD_MAX_MB"], config["UPLOAD_MAX_FILES"]),
+                       limits=upload_limits(),
                        reopen_days=_reopen_days())

@@ -1,17 +1,16 @@
 """Cases: creation and its rules, numbering, who may see and act, listing, comments, agent work.
 
-Plain functions (no request objects). Functions that change data add to the caller's transaction
-unless they say they commit.
+Plain functions (no request objects). Functions that change data add to the caller's transaction;
+the caller commits. Refused input comes back as errors (field -> message); the access rules are the
+caller's to check first, and a service asked to break one raises PermissionError.
 """
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
@@ -30,12 +29,13 @@ from webapp.blueprints.cases.case_types import (
     FieldSpec,
     case_type_of,
 )
+from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.providers.services import active_providers
 from webapp.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.identifiers import clean_digits, is_valid_npi, pad_tax_id
-from webapp.mailer import queue_mail
+from webapp.mailer import queue_mail, render_mail
 from webapp.models import (
     AccessStatus,
     Case,
@@ -45,6 +45,7 @@ from webapp.models import (
     Provider,
     ProviderAccess,
     Queue,
+    StoredFile,
     User,
 )
 
@@ -54,12 +55,7 @@ SORTS = {"number": Case.id, "status": Case.status, "date": Case.created_at}
 NEW_COMMENT_SUBJECT = "A case has a new comment"
 
 
-class CaseRuleError(Exception):
-    """A request the rules refuse (shown to the user as is)."""
-
-
-class RateLimited(CaseRuleError):
-    pass
+RATE_LIMITED = "rate_limit"  # the errors key when the user created too many cases too quickly
 
 
 # --- validation of the create form ------------------------------------------------------------
@@ -222,24 +218,24 @@ def recent_case_count(user: User, *, since: datetime) -> int:
 
 def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit: int,
                 window_minutes: int, follow_up_of: Case | None = None,
-                now: datetime | None = None) -> Case:
-    """Add a New case routed to its type's queue (the caller commits).
+                now: datetime | None = None) -> tuple[Case | None, dict[str, str]]:
+    """Add a New case routed to its type's queue: (case, {}) for the caller to commit, or
+    (None, errors) for the caller to roll back, which gives a drawn case number back.
 
-    Raises RateLimited when the user created `limit` cases in the last `window_minutes`; the
+    errors[RATE_LIMITED] when the user created `limit` cases in the last `window_minutes`; the
     check runs after the number is drawn, under the write lock, so parallel saves cannot all pass.
     """
     now = now or utcnow_naive()
     provider = provider_for_npi(user, clean["npi"])
     if provider is None:
-        raise CaseRuleError("No provider is active in your collection, so a case cannot be created.")
+        return None, {"provider": "No provider is active in your collection, so a case cannot be created."}
     queue = queue_by_slug(case_type.queue_slug)
     if queue is None:
-        raise CaseRuleError(f"The {case_type.label} queue does not exist.")
+        return None, {"queue": f"The {case_type.label} queue does not exist."}
     number = next_case_number(now.date())
     if recent_case_count(user, since=now - timedelta(minutes=window_minutes)) >= limit:
-        db.session.rollback()  # gives the number back: it was never used
-        raise RateLimited(f"You have created {limit} cases in the last {window_minutes} minutes. "
-                          "Please wait a few minutes before creating another.")
+        return None, {RATE_LIMITED: f"You have created {limit} cases in the last {window_minutes} minutes. "
+                                    "Please wait a few minutes before creating another."}
     case = Case(
         number=number, case_type=case_type.slug, status=CaseStatus.NEW, provider=provider,
         queue=queue, created_by=user, created_at=now, updated_at=now,
@@ -247,7 +243,7 @@ def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit
         follow_up_of=follow_up_of, **{k: clean[k] for k in CASE_COLUMNS},
     )
     db.session.add(case)
-    return case
+    return case, {}
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -399,20 +395,17 @@ def provider_recipients(case: Case) -> list[str]:
 
 
 def add_comment(user: User, case: Case, body: str, *, internal: bool = False, reopen_days: int,
-                public_base_url: str, now: datetime | None = None) -> CaseComment:
-    """Add a comment (the caller commits, then calls deliver_pending()).
+                now: datetime | None = None) -> CaseComment:
+    """Add a comment the comment form accepted to a case `user` may add to (the caller checked
+    may_add_to, commits, then calls deliver_pending()).
 
     A provider's comment reopens a recently finished case; an agent's public comment mails the
     provider's users a link (never the comment itself).
     """
     now = now or utcnow_naive()
-    body = (body or "").strip()
-    if not body:
-        raise CaseRuleError("Enter the Comment")
-    if len(body) > 4000:
-        raise CaseRuleError("Comment must be 4000 characters or fewer")
     if not may_add_to(user, case, reopen_days=reopen_days, now=now):
-        raise CaseRuleError("This case can no longer take comments. Open a follow-up case instead.")
+        raise PermissionError("This case can no longer take comments. Open a follow-up case instead.")
+    body = body.strip()
     internal = internal and user.is_agent
     comment = CaseComment(case=case, author=user, body=body, internal=internal, created_at=now)
     db.session.add(comment)
@@ -422,19 +415,24 @@ def add_comment(user: User, case: Case, body: str, *, internal: bool = False, re
             case.status = CaseStatus.OPEN
             case.finished_at = None
     elif not internal:
-        link = f"{public_base_url}/cases/{case.number}"
+        notice = render_mail("mail/case_comment.txt", case=case)
         for recipient in provider_recipients(case):
-            queue_mail(recipient, NEW_COMMENT_SUBJECT,
-                       "A case in ProviderDesk has a new comment from the health plan.\n\n"
-                       f"Sign in to read it: {link}\n")
+            queue_mail(recipient, NEW_COMMENT_SUBJECT, notice)
     return comment
+
+
+def attach_to_case(case: Case, prepared: list[PreparedFile], *, now: datetime | None = None) -> list[StoredFile]:
+    """Add checked files to the case, which counts as a change to it (the caller commits)."""
+    stored = attach(prepared, "case", case.id)
+    case.updated_at = now or utcnow_naive()
+    return stored
 
 
 # --- agents -----------------------------------------------------------------------------------
 
 def _require_agent(user: User, case: Case) -> None:
-    if not works_case(user, case):
-        raise CaseRuleError("Only agents of this case's queue can do that.")
+    if not works_case(user, case):  # the page checks works_case first and answers 403
+        raise PermissionError("Only agents of this case's queue can do that.")
 
 
 def assign_to(user: User, case: Case, *, now: datetime | None = None) -> None:
@@ -492,110 +490,3 @@ def field_rows(case: Case) -> list[tuple[str | None, list[tuple[str, str]]]]:
             values.append((spec.label, value or ""))
         rows.append((section.title, values))
     return rows
-
-
-
-# --- demo data --------------------------------------------------------------------------------
-
-DEMO_SUBJECTS = {
-    "claim": ["Claim denied for missing modifier", "Underpaid office visit", "Duplicate claim rejection",
-              "Claim pending over 30 days", "Coordination of benefits question",
-              "Timely filing denial review"],
-    "eligibility": ["Eligibility shows terminated coverage", "Member ID not found",
-                    "Coverage dates do not match card"],
-    "enrollment": ["Add new practitioner to group", "Update group billing address",
-                   "Enrollment application status"],
-    "general": ["Portal access for new staff member", "Remittance advice question",
-                "Fee schedule request"],
-}
-DEMO_PATIENTS = [("Jordan Avery", "W100234567"), ("Casey Brooks", "W100876543"),
-                 ("Riley Chen", "W100555012"), ("Morgan Diaz", "W100443210"),
-                 ("Taylor Evans", "W100998877")]
-DEMO_STATUSES = [CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.PENDING_PAYER, CaseStatus.PENDING_PROVIDER,
-                 CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.NEW, CaseStatus.OPEN]
-CLAIM_ACTIONS_DEMO = ("Claim status", "Payment question", "Denial question", "Reprocessing request")
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def _demo_values(slug: str, index: int, provider: Provider, creator: User, day: date) -> dict:
-    patient, member = DEMO_PATIENTS[index % len(DEMO_PATIENTS)]
-    subjects = DEMO_SUBJECTS[slug]
-    values = {"contact_email": creator.email, "npi": provider.npi,
-              "subject": subjects[index % len(subjects)],
-              "description": "Demo case: please review and reply through the portal."}
-    if slug == "claim":
-        values.update(action=CLAIM_ACTIONS_DEMO[index % len(CLAIM_ACTIONS_DEMO)], payer_id="NYSPARCS",
-                      patient_name=patient, member_id=member,
-                      date_of_service=_us(day - timedelta(days=30)),
-                      billed_amount=f"{125 + index * 17.5:.2f}",
-                      date_submitted=_us(day - timedelta(days=20)),
-                      patient_account_number=f"PA-{4100 + index}")
-    elif slug == "eligibility":
-        values.update(patient_name=patient, member_id=member, date_of_birth="04/12/1985",
-                      date_of_service=_us(day - timedelta(days=3)))
-    elif slug == "enrollment":
-        values.update(enrollment_request="Change of information", tax_id=provider.tax_id)
-    return values
-
-
-def seed_demo_cases(upload_dir: str | None = None, count: int = 40) -> int:
-    """About 40 cases over the demo groups, with comments and one attachment. Idempotent."""
-    from flask import current_app
-
-    from webapp.blueprints.attachments.services import attach, receive_files
-    from webapp.blueprints.cases.case_types import CASE_TYPES
-
-    if db.session.scalar(select(func.count(Case.id))):
-        return 0
-    users = {u.email: u for u in db.session.scalars(select(User))}
-    creators = [users.get(e) for e in ("staff@sunrise.example", "loa@sunrise.example",
-                                       "staff@harbor.example", "loa@harbor.example")]
-    agent, appeals = users.get("agent@plan.example"), users.get("appeals@plan.example")
-    if None in creators or agent is None or appeals is None:
-        return 0
-    slugs = list(CASE_TYPES)
-    now = utcnow_naive()
-    created = []
-    for index in range(count):
-        creator = creators[0 if index % 3 == 0 else 1] if index % 3 != 2 else creators[2 + index % 2]
-        provider = creatable_providers(creator)[0]
-        slug = slugs[index % len(slugs)] if index % 5 else "claim"
-        at = now - timedelta(days=count - index, hours=index % 7, minutes=index * 7 % 60)
-        case = create_case(creator, CASE_TYPES[slug], _demo_values(slug, index, provider, creator,
-                                                                   at.date()),
-                           limit=10 ** 6, window_minutes=1, now=at)
-        status = DEMO_STATUSES[index % len(DEMO_STATUSES)]
-        if index % 9 == 4:
-            case.queue = queue_by_slug("grievance-and-appeals")
-        worker = appeals if case.queue.slug == "grievance-and-appeals" else agent
-        db.session.flush()
-        if status != CaseStatus.NEW:
-            db.session.add(CaseComment(case=case, author=creator, created_at=at + timedelta(hours=1),
-                                       body="Adding details: the remittance shows a different amount."))
-            if works_case(worker, case):
-                case.assigned_to = worker
-                db.session.add(CaseComment(
-                    case=case, author=worker, created_at=at + timedelta(hours=5),
-                    body="Thank you. We are reviewing this and will reply here."))
-                if index % 4 == 1:
-                    db.session.add(CaseComment(case=case, author=worker, internal=True,
-                                               created_at=at + timedelta(hours=6),
-                                               body="Checked the claim history; needs a supervisor."))
-        case.status = status
-        if status.is_finished:
-            case.finished_at = at + timedelta(days=1)
-        created.append(case)
-    db.session.flush()
-    upload_dir = upload_dir or current_app.config["UPLOAD_DIR"]
-
-    first = created[0]
-    upload = SimpleNamespace(filename="remittance-advice.pdf", stream=io.BytesIO(DEMO_PDF))
-    prepared, refusals = receive_files([upload], user_id=first.created_by_id, upload_dir=upload_dir,
-                                       max_mb=25, max_files=5)
-    if not refusals:
-        stored = attach(prepared, "case", first.id)
-        for row in stored:
-            row.uploaded_at = first.created_at + timedelta(hours=2)
-    db.session.commit()
-    return len(created)

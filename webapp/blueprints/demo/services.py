@@ -7,12 +7,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from webapp.blueprints.auth.services import create_user, normalize_email
-from webapp.blueprints.cases.services import seed_demo_cases
+from webapp.blueprints.demo.cases import seed_demo_cases
+from webapp.blueprints.demo.messages import seed_demo_messages
 from webapp.providers.access_requests import request_access
 from webapp.providers.identity import set_ssn_last4
 from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
 from webapp.providers.services import create_provider, grant_access, provider_by_npi
-from webapp.blueprints.messages.services import seed_demo_messages
 from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
@@ -114,7 +114,7 @@ def seed_demo(password: str) -> list[DemoLogin]:
             user.terms_version, user.terms_accepted_at = current_app.config["TERMS_VERSION"], utcnow_naive()
     db.session.commit()
     _seed_provider_services_request()
-    seed_demo_cases()
+    seed_demo_cases(current_app.config["UPLOAD_DIR"])
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
     seed_demo_referrals(utcnow_naive().date(), current_app.config.get("REFERRAL_VALID_DAYS", 180))
     db.session.commit()

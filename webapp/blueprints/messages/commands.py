@@ -5,6 +5,7 @@ import click
 
 from webapp.blueprints.messages import bp
 from webapp.blueprints.messages.services import RULES_FILE, RulesError, export_rules, load_rules_file
+from webapp.extensions import db
 
 
 @bp.cli.command("load-rules")
@@ -14,7 +15,9 @@ def load_rules_command(path):
     try:
         counts = load_rules_file(Path(path) if path else RULES_FILE)
     except RulesError as exc:
+        db.session.rollback()
         raise click.ClickException(f"Nothing changed: {exc}") from None
+    db.session.commit()
     click.echo(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.")
 
 

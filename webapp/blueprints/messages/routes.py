@@ -7,9 +7,9 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.attachments.services import discard, limits_text, receive_files, register_owner
-from webapp.blueprints.claims.services import claim_code_question, visible_claim, visible_claim_by_number, \
-    visible_member, visible_member_by_member_id
+from webapp.blueprints.attachments.services import register_owner
+from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
+from webapp.blueprints.claims.services import visible_claim, visible_member
 from webapp.blueprints.kb.services import articles_by_category, category_names
 from webapp.blueprints.messages import bp, services
 from webapp.blueprints.messages.forms import (
@@ -25,7 +25,7 @@ from webapp.helpdesk.notices import notify_assignee
 from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
-from webapp.models import Queue, ReplyTemplate, ThreadStatus
+from webapp.models import ThreadStatus
 
 
 @bp.record_once
@@ -60,17 +60,6 @@ def _agent_acting():
         abort(403)
 
 
-def _receive(field):
-    config = current_app.config
-    return receive_files(request.files.getlist(field.name), user_id=current_user.id,
-                         upload_dir=config["UPLOAD_DIR"], max_mb=config["UPLOAD_MAX_MB"],
-                         max_files=config["UPLOAD_MAX_FILES"])
-
-
-def _limits() -> str:
-    return limits_text(current_app.config["UPLOAD_MAX_MB"], current_app.config["UPLOAD_MAX_FILES"])
-
-
 def _deliver_mail() -> None:
     try:
         deliver_pending()
@@ -97,7 +86,7 @@ def _fill_choices(form: NewMessageForm, providers) -> None:
     categories = services.active_categories()
     form.category.choices = [("", "Choose a category")] + [(c.slug, c.name) for c in categories]
     category = services.category_by_slug(form.category.data)
-    subs = [s for s in category.subcategories if s.active] if category else []
+    subs = services.active_subcategories(category)
     form.subcategory.choices = [("", "Choose a sub-category" if category else "Choose a category first")] + [
         (s.slug, s.name) for s in subs]
 
@@ -105,17 +94,9 @@ def _fill_choices(form: NewMessageForm, providers) -> None:
 def _prefill(form: NewMessageForm) -> None:
     claim = visible_claim(current_user, request.args.get("claim", 0, type=int))
     member = visible_member(current_user, request.args.get("member", 0, type=int))
-    if claim is not None:
-        form.category.data, form.subcategory.data = "claims", "claim-question"
-        form.claim_number.data = claim.claim_number
-        form.subject.data = f"Question about claim {claim.claim_number}"
-        question = claim_code_question(claim, request.args.get("code", ""))  # from a denied line's link
-        if question:
-            form.subject.data, form.body.data = question
-    elif member is not None:
-        form.category.data, form.subcategory.data = "care-plan", "care-plan-update"
-        form.member_id.data = member.member_id
-        form.subject.data = "Comment or question about a member"
+    # `code` comes from a denied line's link on the claim page.
+    for name, value in services.new_message_prefill(claim, member, request.args.get("code", "")).items():
+        form[name].data = value
     if request.args.get("category"):
         form.category.data = request.args["category"]
         form.subcategory.data = request.args.get("subcategory", "")
@@ -123,13 +104,10 @@ def _prefill(form: NewMessageForm) -> None:
         form.provider.data = request.args.get("provider", type=int)
 
 
-def _provider_for(form: NewMessageForm, providers, claim):
-    if claim is not None:
-        same_tax = [p for p in providers if p.tax_id == claim.tax_id]
-        return next((p for p in same_tax if p.npi == claim.provider_npi), same_tax[0] if same_tax else None)
-    if len(providers) > 1:
-        return next((p for p in providers if p.id == form.provider.data), None)
-    return providers[0] if providers else None
+def _show_errors(form, errors: dict[str, str]) -> None:
+    """Put the services' errors next to their fields, after the form's own (the first one shows)."""
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
@@ -144,47 +122,25 @@ def new_message():
     if request.method == "GET":
         _prefill(form)
     _fill_choices(form, providers)
-    context = dict(form=form, providers=providers, limits=_limits(), fax_lines=[], refusals=[])
+    context = dict(form=form, providers=providers, limits=upload_limits(), fax_lines=[], refusals=[])
     if request.method == "GET":
         return render_page("messages/new.html", **context)
     if request.args.get("step") == "choose" or form.choose.data:
         # Step one of the two-step form (htmx sends only the category and swaps the list).
         return render_page("messages/new.html", "subcategory_field", **context)
 
-    sub = services.subcategory_by_slugs(form.category.data, form.subcategory.data)
-    draft = services.Draft(subcategory=sub, subject=form.subject.data or "", body=form.body.data or "",
-                           contact_name=form.contact_name.data or "", contact_phone=form.contact_phone.data or "",
-                           reference_id=form.reference_id.data or "")
-    if not form.category.data:
-        draft.errors["category"] = "Choose a category."
-    if form.claim_number.data:
-        draft.claim = visible_claim_by_number(current_user, form.claim_number.data)
-        if draft.claim is None:
-            draft.errors["claim_number"] = "No claim with this Claim # was found for your Tax IDs."
-    if form.member_id.data:
-        draft.member = visible_member_by_member_id(current_user, form.member_id.data)
-        if draft.member is None:
-            draft.errors["member_id"] = "No member with this Member ID was found for your providers."
-    if draft.member is None and draft.claim is not None:
-        draft.member = draft.claim.member
-    try:
-        errors = services.check_draft(draft)
-    except services.ExpeditedByFax:
+    draft, errors = services.new_message_draft(current_user, form.data, providers)
+    if services.expedited_by_fax(draft):  # whatever else was typed: the notice says where to fax it
         context["fax_lines"] = services.fax_lines()
         return render_page("messages/new.html", **context)
-    provider = _provider_for(form, providers, draft.claim)
-    if provider is None:
-        errors["provider"] = "Choose the provider this message is for."
-    if errors:
-        for name, message in errors.items():
-            getattr(form, name).errors = [message]
+    valid = form.validate()
+    _show_errors(form, errors)
+    if errors or not valid:
         return render_page("messages/new.html", status=422, **context)
-    prepared, refusals = _receive(form.attachments)
-    if refusals:
-        discard(prepared)
-        form.attachments.errors = [str(r) for r in refusals]
+    prepared = receive_posted(form.attachments)
+    if prepared is None:
         return render_page("messages/new.html", status=422, **context)
-    thread = services.start_thread(current_user, provider, draft, prepared)
+    thread = services.start_thread(current_user, draft.provider, draft, prepared)
     record_request("thread.create", "thread", thread.id)
     db.session.commit()
     flash(f"Your message {thread.reference} was sent to {thread.queue.name}.", "success")
@@ -215,15 +171,10 @@ def _thread_or_404(thread_id: int):
 
 
 def _render_thread(thread, status=200, newer=(), **forms):
-    from webapp.blueprints.attachments.services import files_of
-
     messages = services.visible_messages(current_user, thread)
-    files = {}
-    for stored in files_of("message", [m.id for m in messages]):
-        files.setdefault(stored.owner_id, []).append(stored)
     reopen_days = current_app.config["MESSAGE_REOPEN_DAYS"]
-    context = dict(thread=thread, messages=messages, files=files, limits=_limits(),
-                   linked=services.linked_threads(current_user, thread),
+    context = dict(thread=thread, messages=messages, files=services.files_by_message(messages),
+                   limits=upload_limits(), linked=services.linked_threads(current_user, thread),
                    deadline_basis=services.deadline_basis(thread), overdue=services.is_overdue(thread),
                    can_reopen=services.can_reopen(thread, reopen_days), reopen_days=reopen_days,
                    can_escalate=services.can_escalate(thread), newer=newer,
@@ -235,12 +186,11 @@ def _render_thread(thread, status=200, newer=(), **forms):
                                        page_url=url_for("messages.thread", thread_id=thread.id)))
     if current_user.is_agent:
         reply = forms.get("reply") or ReplyForm(prefix="reply")
-        template_id = request.args.get("template", type=int)
-        template = db.session.get(ReplyTemplate, template_id) if template_id else None
-        if template is not None and template.queue_id == thread.queue_id and not reply.body.data:
+        template = services.queue_template(thread.queue_id, request.args.get("template", type=int))
+        if template is not None and not reply.body.data:
             reply.body.data = template.body
         move = forms.get("move") or MoveForm(prefix="move")
-        move.queue.choices = [(q.id, q.name) for q in db.session.query(Queue).order_by(Queue.name)]
+        move.queue.choices = [(q.id, q.name) for q in services.all_queues()]
         move.queue.data = move.queue.data or thread.queue_id
         status_form = forms.get("status_form") or StatusForm(prefix="status")
         status_form.status.data = status_form.status.data or thread.status.value
@@ -263,28 +213,16 @@ def thread(thread_id: int):
     return _render_thread(thread)
 
 
-def _body_errors(body: str) -> str | None:
-    if not body.strip():
-        return "Enter your message."
-    if len(body) > services.BODY_MAX:
-        return f"The message must be {services.BODY_MAX:,} characters or fewer (it has {len(body):,})."
-    return None
-
-
 @bp.route("/messages/<int:thread_id>/follow-up", methods=["POST"])
 @login_required
 def follow_up(thread_id: int):
     _provider_user_only()
     thread = _thread_or_404(thread_id)
     form = FollowUpForm(prefix="followup")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
+    if not form.validate():
         return _render_thread(thread, 422, follow_up=form)
-    prepared, refusals = _receive(form.attachments)
-    if refusals:
-        discard(prepared)
-        form.attachments.errors = [str(r) for r in refusals]
+    prepared = receive_posted(form.attachments)
+    if prepared is None:
         return _render_thread(thread, 422, follow_up=form)
     target = services.follow_up(current_user, thread, form.body.data, prepared,
                                 reopen_days=current_app.config["MESSAGE_REOPEN_DAYS"])
@@ -310,14 +248,7 @@ def grievance(thread_id: int):
     if not services.can_escalate(thread):
         abort(404)
     form = GrievanceForm(prefix="grievance")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
-    if not (form.contact_name.data or "").strip():
-        form.contact_name.errors = ["Enter the name of the person we can speak to."]
-    if not (form.contact_phone.data or "").strip():
-        form.contact_phone.errors = ["Enter the phone number of the person we can speak to."]
-    if problem or form.contact_name.errors or form.contact_phone.errors:
+    if not form.validate():
         return _render_thread(thread, 422, grievance=form)
     new = services.request_grievance(current_user, thread, form.body.data, form.contact_name.data,
                                      form.contact_phone.data, [])
@@ -379,10 +310,10 @@ def templates(slug: str):
 def delete_template(slug: str, template_id: int):
     _agent_acting()
     queue = _queue_or_404(slug)
-    template = db.session.get(ReplyTemplate, template_id)
-    if template is None or template.queue_id != queue.id:
+    template = services.queue_template(queue.id, template_id)
+    if template is None:
         abort(404)
-    db.session.delete(template)
+    services.delete_template(template)
     record_request("reply_template.delete", "queue", queue.id)
     db.session.commit()
     flash("The reply template was deleted.", "success")
@@ -407,12 +338,7 @@ def reply(thread_id: int):
     _agent_acting()
     thread = _thread_or_404(thread_id)
     form = ReplyForm(prefix="reply")
-    problem = _body_errors(form.body.data or "")
-    if problem:
-        form.body.errors = [problem]
-    if form.status.data and form.status.data not in {s.value for s in ThreadStatus}:
-        form.status.errors = ["Choose a status from the list."]
-    if problem or form.status.errors:
+    if not form.validate():
         return _render_thread(thread, 422, reply=form)
     seen = request.form.get("seen_message_id", "")
     if seen.isdigit() and len(seen) <= 18:
@@ -420,10 +346,8 @@ def reply(thread_id: int):
         newer = live.newer_entries(current_user, services.visible_messages(current_user, thread), int(seen))
         if newer:
             return _render_thread(thread, 409, newer=newer, reply=form)
-    prepared, refusals = _receive(form.attachments)
-    if refusals:
-        discard(prepared)
-        form.attachments.errors = [str(r) for r in refusals]
+    prepared = receive_posted(form.attachments)
+    if prepared is None:
         return _render_thread(thread, 422, reply=form)
     new_status = ThreadStatus(form.status.data) if form.status.data else None
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("messages.thread", thread_id=thread.id)
@@ -457,11 +381,10 @@ def move(thread_id: int):
     _agent_acting()
     thread = _thread_or_404(thread_id)
     form = MoveForm(prefix="move")
-    target = db.session.get(Queue, form.queue.data or 0)
-    if target is None:
-        form.queue.choices = []
-        form.queue.errors = ["Choose a queue."]
+    form.queue.choices = [(q.id, q.name) for q in services.all_queues()]
+    if not form.validate():
         return _render_thread(thread, 422, move=form)
+    target = services.queue_by_id(form.queue.data)
     old = thread.queue
     services.move_to_queue(current_user, thread, target)
     record_request("thread.move", "thread", thread.id)
@@ -487,24 +410,19 @@ def rules():
     form = RulesUploadForm()
     status = 200
     if form.is_submitted():
-        upload = request.files.get(form.rules_file.name)
-        try:
-            if upload is None or not upload.filename:
-                raise services.RulesError("choose a rules file")
-            data = json.loads(upload.read(1024 * 1024).decode("utf-8"))
-            if not isinstance(data, dict):
-                raise services.RulesError("the file must hold one JSON object")
-            counts = services.load_rules(data)
-        except (ValueError, UnicodeDecodeError) as exc:  # RulesError and JSON errors are ValueErrors
-            db.session.rollback()
-            form.rules_file.errors = [f"Nothing changed: {exc}"]
-            status = 422
-        else:
-            record_request("message_rules.load")
-            db.session.commit()
-            flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
-                  "success")
-            return redirect_to(url_for("messages.rules"))
+        if form.validate():
+            try:
+                counts = services.load_rules(form.rules)
+            except services.RulesError as exc:
+                db.session.rollback()
+                form.rules_file.errors = [f"Nothing changed: {exc}"]
+            else:
+                record_request("message_rules.load")
+                db.session.commit()
+                flash(f"Loaded {counts['categories']} categories and {counts['subcategories']} sub-categories.",
+                      "success")
+                return redirect_to(url_for("messages.rules"))
+        status = 422
     return render_page("messages/rules.html", form=form, categories=services.active_categories(),
                        requirements=services.requirements, fax_lines=services.fax_lines(), status=status)
 

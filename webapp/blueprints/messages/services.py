@@ -2,29 +2,34 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.attachments.services import PreparedFile, attach
+from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
+from webapp.blueprints.claims.services import claim_code_question, visible_claim_by_number, \
+    visible_member_by_member_id
 from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
 from webapp.models import (
     AccessStatus, Claim, FaxLine, Member, Message, MessageCategory, MessageSubcategory, MessageThread,
-    Provider, ProviderAccess, Queue, ReplyTemplate, ThreadRead, ThreadStatus, User, UserStatus,
+    Provider, ProviderAccess, Queue, ReplyTemplate, StoredFile, ThreadRead, ThreadStatus, User,
+    UserStatus,
 )
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
-BODY_MAX = 20_000
 REQUIREMENTS = {"claim", "member", "contact", "reference"}
 # Where a claim review requested as a Grievance goes (seed 003: Grievance and Appeal / Post-service).
 GRIEVANCE_TARGET = ("grievance-and-appeal", "post-service")
 ESCALATABLE_CATEGORY = "claims"
+# Where a New Message started from a claim or from a member begins (slugs of the rules file).
+CLAIM_QUESTION = ("claims", "claim-question")
+MEMBER_QUESTION = ("care-plan", "care-plan-update")
 MAIL_SUBJECT = "You have a new message in the Message Center"
 WAITING_ON_PLAN = (ThreadStatus.OPEN, ThreadStatus.PENDING_PROVIDER)
 
@@ -39,7 +44,7 @@ def load_rules(data: dict) -> dict[str, int]:
     """Create or update categories, sub-categories, queues and fax lines from the rules data.
 
     Sub-categories no longer in the file are deactivated (threads keep pointing at them).
-    Everything is checked first; a bad file changes nothing.
+    Everything is checked first; a bad file changes nothing. The caller commits (with its audit row).
     """
     problems = []
     queues = data.get("queues") or {}
@@ -109,7 +114,7 @@ def load_rules(data: dict) -> dict[str, int]:
     for row in db.session.scalars(select(FaxLine)):
         if row.name not in names:
             db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
     return {"categories": len(categories), "subcategories": len(kept_subs)}
 
 
@@ -162,6 +167,10 @@ def category_by_slug(slug: str | None) -> MessageCategory | None:
     return category if category and any(s.active for s in category.subcategories) else None
 
 
+def active_subcategories(category: MessageCategory | None) -> list[MessageSubcategory]:
+    return [s for s in category.subcategories if s.active] if category else []
+
+
 def subcategory_by_slugs(category_slug: str | None, sub_slug: str | None) -> MessageSubcategory | None:
     if not category_slug or not sub_slug:
         return None
@@ -198,35 +207,83 @@ class Draft:
     contact_name: str = ""
     contact_phone: str = ""
     reference_id: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
+    provider: Provider | None = None
 
 
-class ExpeditedByFax(Exception):
-    """Expedited appeals are not accepted through the portal."""
+def new_message_prefill(claim: Claim | None, member: Member | None, code: str = "") -> dict[str, str]:
+    """Field values of a New Message started from a claim (or one of its denied lines' `code`) or
+    from a member: the sub-category the question goes to, the reference and a subject."""
+    if claim is not None:
+        values = dict(zip(("category", "subcategory"), CLAIM_QUESTION), claim_number=claim.claim_number,
+                      subject=f"Question about claim {claim.claim_number}")
+        question = claim_code_question(claim, code)
+        if question:
+            values["subject"], values["body"] = question
+        return values
+    if member is not None:
+        return dict(zip(("category", "subcategory"), MEMBER_QUESTION), member_id=member.member_id,
+                    subject="Comment or question about a member")
+    return {}
+
+
+def provider_for_message(providers: list[Provider], chosen_id: int | None, claim: Claim | None) -> Provider | None:
+    """The provider a new message is for: the claim's (its Tax ID, its NPI if active), else the one
+    chosen when the user has several, else the user's only provider."""
+    if claim is not None:
+        same_tax = [p for p in providers if p.tax_id == claim.tax_id]
+        return next((p for p in same_tax if p.npi == claim.provider_npi), same_tax[0] if same_tax else None)
+    if len(providers) > 1:
+        return next((p for p in providers if p.id == chosen_id), None)
+    return providers[0] if providers else None
+
+
+def new_message_draft(user: User, values: dict, providers: list[Provider]) -> tuple[Draft, dict[str, str]]:
+    """The New Message `user` typed (`values` by field name), with its sub-category, Claim # and
+    Member ID looked up within what the user may see and the provider it is for.
+
+    Returns the draft and errors (field -> message) for references not found and for what the
+    sub-category's rule requires; the form checks the fields themselves (subject, message, lengths).
+    """
+    def text(name: str) -> str:
+        return values.get(name) or ""
+
+    draft = Draft(subcategory=subcategory_by_slugs(values.get("category"), values.get("subcategory")),
+                  subject=text("subject"), body=text("body"), contact_name=text("contact_name"),
+                  contact_phone=text("contact_phone"), reference_id=text("reference_id"))
+    errors = {}
+    if text("claim_number"):
+        draft.claim = visible_claim_by_number(user, text("claim_number"))
+        if draft.claim is None:
+            errors["claim_number"] = "No claim with this Claim # was found for your Tax IDs."
+    if text("member_id"):
+        draft.member = visible_member_by_member_id(user, text("member_id"))
+        if draft.member is None:
+            errors["member_id"] = "No member with this Member ID was found for your providers."
+    if draft.member is None and draft.claim is not None:
+        draft.member = draft.claim.member
+    draft.provider = provider_for_message(providers, values.get("provider"), draft.claim)
+    if draft.provider is None:
+        errors["provider"] = "Choose the provider this message is for."
+    return draft, {**check_draft(draft), **errors}
+
+
+def expedited_by_fax(draft: Draft) -> bool:
+    """Expedited appeals are not accepted through the portal: the provider faxes them instead."""
+    return draft.subcategory is not None and draft.subcategory.fax_only
 
 
 def check_draft(draft: Draft) -> dict[str, str]:
-    """Field -> message for everything the sub-category's rule requires. Raises ExpeditedByFax."""
-    errors = dict(draft.errors)
+    """Field -> message for everything the draft's sub-category rule requires."""
+    errors = {}
     sub = draft.subcategory
     if sub is None:
-        errors.setdefault("subcategory", "Choose a sub-category.")
-    if not draft.subject.strip():
-        errors["subject"] = "Enter a subject."
-    elif len(draft.subject) > 200:
-        errors["subject"] = "The subject must be 200 characters or fewer."
-    if not draft.body.strip():
-        errors["body"] = "Enter your message."
-    elif len(draft.body) > BODY_MAX:
-        errors["body"] = f"The message must be {BODY_MAX:,} characters or fewer (it has {len(draft.body):,})."
-    if sub is not None:
-        if sub.fax_only:
-            raise ExpeditedByFax()
+        errors["subcategory"] = "Choose a sub-category."
+    else:
         needed = requirements(sub)
         if "claim" in needed and draft.claim is None:
-            errors.setdefault("claim_number", "Enter the Claim # this message is about.")
+            errors["claim_number"] = "Enter the Claim # this message is about."
         if "member" in needed and draft.member is None:
-            errors.setdefault("member_id", "Enter the Member ID this message is about.")
+            errors["member_id"] = "Enter the Member ID this message is about."
         if "contact" in needed:
             if not draft.contact_name.strip():
                 errors["contact_name"] = "Enter the name of the person we can speak to."
@@ -269,6 +326,13 @@ def can_view_message(user: User, message_id: int) -> bool:
 
 def visible_messages(user: User, thread: MessageThread) -> list[Message]:
     return [m for m in thread.messages if user.is_agent or not m.internal]
+
+
+def files_by_message(messages: list[Message]) -> dict[int, list[StoredFile]]:
+    files: dict[int, list[StoredFile]] = {}
+    for stored in files_of("message", [m.id for m in messages]):
+        files.setdefault(stored.owner_id, []).append(stored)
+    return files
 
 
 # --- threads ----------------------------------------------------------------------------------
@@ -424,6 +488,24 @@ def templates_of(queue_id: int) -> list[ReplyTemplate]:
                                    .order_by(ReplyTemplate.title)))
 
 
+def queue_template(queue_id: int, template_id: int | None) -> ReplyTemplate | None:
+    """A saved reply of this queue (None for another queue's)."""
+    template = db.session.get(ReplyTemplate, template_id) if template_id else None
+    return template if template is not None and template.queue_id == queue_id else None
+
+
+def delete_template(template: ReplyTemplate) -> None:
+    db.session.delete(template)
+
+
+def all_queues() -> list[Queue]:
+    return list(db.session.scalars(select(Queue).order_by(Queue.name)))
+
+
+def queue_by_id(queue_id: int | None) -> Queue | None:
+    return db.session.get(Queue, queue_id) if queue_id else None
+
+
 def add_template(queue: Queue, title: str, body: str) -> ReplyTemplate:
     template = ReplyTemplate(queue=queue, title=title.strip(), body=body)
     db.session.add(template)
@@ -480,30 +562,3 @@ def my_threads(user: User, *, category: str = "", status: str = "", page: int = 
         query.add_columns(unread).order_by(MessageThread.last_activity_at.desc(), MessageThread.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     return ThreadPage(rows=[(row[0], bool(row[1])) for row in rows], page=page, pages=pages, total=total)
-
-
-# --- demo -------------------------------------------------------------------------------------
-
-DEMO_TEMPLATES = {
-    "claims-inquiry": [("Claim reprocessed", "Thank you for your question. We reviewed the claim and "
-                        "sent it for reprocessing. You will see the result on the claim within 30 days.")],
-    "grievance-and-appeals": [("Grievance received", "We received your request and opened a review. "
-                               "A decision will be sent by the date shown on this message.")],
-    "provider-customer-service": [("Profile updated", "Thank you. We made the change you asked for.")],
-}
-
-
-def seed_demo_messages() -> None:
-    """Demo members and claims, the Message Center rules from the repo file, and a few saved
-    replies (idempotent)."""
-    from webapp.blueprints.claims.services import seed_demo_claims
-
-    seed_demo_claims()
-    load_rules_file(RULES_FILE)
-    for slug, items in DEMO_TEMPLATES.items():
-        queue = queue_by_slug(slug)
-        existing = {t.title for t in templates_of(queue.id)}
-        for title, body in items:
-            if title not in existing:
-                add_template(queue, title, body)
-    db.session.commit()

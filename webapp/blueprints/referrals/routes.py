@@ -10,8 +10,8 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.blueprints.attachments.services import (attach, discard, files_of, limits_text, receive_files,
-                                                    register_owner, stored_path)
+from webapp.blueprints.attachments.services import attach, files_of, register_owner, stored_path
+from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
@@ -484,13 +484,9 @@ def _attachments(draft):
         if problem:
             errors.append(problem)
         elif chosen:
-            config = current_app.config
-            prepared, refusals = receive_files(chosen, user_id=current_user.id, upload_dir=config["UPLOAD_DIR"],
-                                               max_mb=config["UPLOAD_MAX_MB"],
-                                               max_files=services.MAX_ATTACHMENTS - existing)
-            if refusals:
-                discard(prepared)
-                errors.extend(str(r) for r in refusals)
+            prepared = receive_posted(form.files, max_files=services.MAX_ATTACHMENTS - existing)
+            if prepared is None:
+                errors.extend(form.files.errors)
             else:
                 attach(prepared, "referral", draft.id)
                 db.session.commit()
@@ -503,10 +499,9 @@ def _attachments(draft):
         if not errors:
             return redirect_to(_section_url(draft, 5))
         form.files.errors = errors
-    config = current_app.config
     return render_page("referrals/submit_attachments.html", form=form, draft=draft,
                        files=files_of("referral", draft.id), section=5,
-                       limits=limits_text(config["UPLOAD_MAX_MB"], services.MAX_ATTACHMENTS),
+                       limits=upload_limits(services.MAX_ATTACHMENTS),
                        status=422 if errors else 200, **_common())
 
 

@@ -1,7 +1,7 @@
 """seed-demo gives about 40 cases over both demo groups, with comments and one attachment."""
 from sqlalchemy import func, select
 
-from webapp.blueprints.cases.services import seed_demo_cases
+from webapp.blueprints.demo.cases import seed_demo_cases
 from webapp.extensions import db
 from webapp.models import Case, CaseComment, StoredFile
 
@@ -17,5 +17,5 @@ def test_demo_cases_are_real_and_seeded_once(demo, app):
         assert db.session.scalar(select(func.count()).where(CaseComment.internal.is_(True))) >= 1
         [stored] = db.session.scalars(select(StoredFile).where(StoredFile.owner_kind == "case")).all()
         assert stored.original_name == "remittance-advice.pdf"
-        assert seed_demo_cases() == 0
+        assert seed_demo_cases(app.config["UPLOAD_DIR"]) == 0
         assert db.session.scalar(select(func.count(Case.id))) == len(cases)
