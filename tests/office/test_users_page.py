@@ -114,8 +114,21 @@ def test_resend_invitation_sends_a_new_credentials_link(signed_in, app):
     assert "A new invitation was sent to invited@sunrise.example." in text
     mail = body(last_mail(app, "invited@sunrise.example"))
     assert "/credentials/" in mail
-    link = re.search(r"https?://\S+", mail).group(0)
-    assert app.test_client().get(re.sub(r"^https?://[^/]+", "", link)).status_code in (200, 303)
+    assert "Sunrise Family Medical Group's administrator invited you again" in mail
+    first_link = re.search(r"https?://\S+", mail).group(0)
+    assert app.test_client().get(re.sub(r"^https?://[^/]+", "", first_link)).status_code in (200, 303)
+    # Resent again (by the plan's administrator this time): the first link stops working, the new one works.
+    admin = app.test_client()
+    assert sign_in(admin, "admin@plan.example").status_code == 303
+    assert admin.post(f"/office/users/{invited_id}/resend-invitation").status_code == 303
+    second = body(last_mail(app, "invited@sunrise.example"))
+    assert "The health plan's portal administrator invited you again" in second
+    assert "earlier invitation links no longer work" in second
+    second_link = re.search(r"https?://\S+", second).group(0)
+    assert second_link != first_link
+    old_page = app.test_client().get(re.sub(r"^https?://[^/]+", "", first_link))
+    assert old_page.status_code == 404 and "expired" in old_page.get_data(as_text=True).lower()
+    assert app.test_client().get(re.sub(r"^https?://[^/]+", "", second_link)).status_code in (200, 303)
     # Someone who already has a password gets no invitation.
     staff_id, _ = _ids(app, "staff@sunrise.example")
     text = loa.post(f"/office/users/{staff_id}/resend-invitation", follow_redirects=True).get_data(as_text=True)

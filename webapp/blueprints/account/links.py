@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import update
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -37,6 +38,14 @@ def make_link_token(purpose: EmailLinkPurpose, lifetime: timedelta, **refs) -> s
     db.session.add(link)
     db.session.flush()
     return _serializer(purpose).dumps([link.id, secret])
+
+
+def retire_links(purpose: EmailLinkPurpose, user_id: int) -> None:
+    """Earlier unused links of this purpose for the user stop working (a newer one replaces them)."""
+    now = utcnow_naive()
+    db.session.execute(update(EmailLink).where(
+        EmailLink.purpose == purpose, EmailLink.user_id == user_id, EmailLink.used_at.is_(None),
+        EmailLink.expires_at > now).values(expires_at=now))
 
 
 def open_link(token: str, purpose: EmailLinkPurpose) -> EmailLink:

@@ -91,7 +91,8 @@ def resend_invitation(user_id):
     if not rows or not rows[0].invited or not rows[0].accesses:
         flash(f"{user.full_name} has already set up their account; there is no invitation to resend.", "info")
         return _back()
-    services.resend_invitation(user, rows[0].accesses[0].provider, current_app.config["CREDENTIALS_LINK_HOURS"])
+    services.resend_invitation(user, rows[0].accesses[0].provider, current_app.config["CREDENTIALS_LINK_HOURS"],
+                               by=current_user)
     audit.record_request("office.invitation_resent", "user", user.id)
     db.session.commit()
     if send_mail_now(user.email):

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from webapp.blueprints.account import sessions
-from webapp.blueprints.account.links import make_link_token, public_url
+from webapp.blueprints.account.links import make_link_token, retire_links
 from webapp.blueprints.registration.services import decide_access
 from webapp.blueprints.training import services as training
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.mailer import queue_mail
+from webapp.mailer import queue_mail, render_mail
 from webapp.models import (AccessStatus, EmailLinkPurpose, Provider, ProviderAccess, User, UserStatus)
 
 
@@ -89,13 +89,15 @@ def enable_account(user: User) -> None:
     user.status = UserStatus.ACTIVE if user.password_hash else UserStatus.PENDING
 
 
-def resend_invitation(user: User, provider: Provider, link_hours: int) -> None:
-    """A new single-use link, valid `link_hours`, to create a password and security questions."""
+def resend_invitation(user: User, provider: Provider, link_hours: int, *, by: User) -> None:
+    """A new single-use link, valid `link_hours`, to create a password and security questions; the
+    links sent before stop working."""
+    retire_links(EmailLinkPurpose.CREATE_CREDENTIALS, user.id)
     token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=link_hours), user_id=user.id)
+    inviter = "The health plan's portal administrator" if by.is_admin else f"{provider.name}'s administrator"
     queue_mail(user.email, "ProviderDesk: your invitation",
-               f"{provider.name}'s administrator invited you again to the Provider Portal.\n"
-               f"Set up your password and security questions here (the link works once and expires in "
-               f"{link_hours} hours):\n{public_url(f'/credentials/{token}')}")
+               render_mail("mail/invitation_again.txt", inviter=inviter, provider_name=provider.name,
+                           link_hours=link_hours, token=token))
 
 
 # --- Provider Services: requests nobody else can approve -------------------------------------------
