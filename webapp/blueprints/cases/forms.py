@@ -48,6 +48,7 @@ def case_form_class(case_type: CaseType) -> type[FlaskForm]:
             attrs[spec.name] = StringField(spec.label, render_kw={"type": "email"})
         else:
             attrs[spec.name] = StringField(spec.label)
+    attrs["find_help"] = SubmitField("Find help articles")  # the Subject's suggestions, without JavaScript
     attrs["submit"] = SubmitField("Save")
     return type(f"{case_type.slug.title()}CaseForm", (FlaskForm,), attrs)
 

@@ -18,6 +18,7 @@ from webapp.blueprints.cases.forms import (
     CommentForm,
     case_form_class,
 )
+from webapp.blueprints.search.services import draft_suggestions
 from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -98,6 +99,12 @@ def create():
     form, problems, status = None, [], 200
     if case_type is not None:
         form_class = case_form_class(case_type)
+        if request.method == "POST" and form_class().find_help.data:
+            # Nothing is checked or saved: the form again, with what may answer it.
+            form = form_class()
+            suggestions = draft_suggestions(current_user, form["subject"].data if "subject" in form else "", "case")
+            return render_page("cases/new.html", type_form=type_form, case_type=case_type, form=form, problems=[],
+                               follow_up=follow_up, suggestions=suggestions, **suggestions)
         if request.method == "POST":
             form = form_class()
             raw = {spec.name: form[spec.name].data for spec in case_type.fields}

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 STATUS_CHOICES = [("", "All Statuses"), ("in_progress", "In Progress"),
@@ -28,6 +28,7 @@ class ClaimSearchForm(FlaskForm):
     date_type = SelectField("Type of Date", choices=[("service", "Date of Service"), ("paid", "Paid Date")], default="service")
     status = SelectField("Status", choices=STATUS_CHOICES, default="")
     member_id = StringField("Member ID (CIN)", validators=[Optional(), Length(max=20)])
+    denied_only = BooleanField("Denied claims only")
     submit = SubmitField("Find Claims")
 
     def validate(self, extra_validators=None) -> bool:

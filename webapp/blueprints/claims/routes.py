@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from webapp.audit import record_request
 from webapp.blueprints.claims import bp, eligibility, reconciliation, remittance, services
@@ -15,6 +16,7 @@ from webapp.clock import utcnow, utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import render_page
 
+PRESET_FIELDS = ("date_from", "date_to", "date_type", "status", "denied_only")
 CLAIM_TABS = [("services", "Services"), ("member", "Member Info"), ("providers", "Providers"),
               ("diagnosis", "Diagnosis"), ("eob", "EOB")]
 MEMBER_TABS = [("eligibility", "Eligibility"), ("conditions", "Condition History"), ("claims", "Claims History"),
@@ -36,14 +38,22 @@ def _tab(choices) -> str:
 @login_required
 def claim_search():
     _provider_only()
-    form = ClaimSearchForm()
+    # A link (Home's "Claims denied in the last 30 days") may preset the dates, type of date and
+    # "Denied claims only" in the query string; never a Claim # or Member ID (no PHI in URLs).
+    preset = request.method == "GET" and bool(request.args.get("date_from"))
+    if preset:
+        form = ClaimSearchForm(formdata=MultiDict(
+            (name, value) for name, value in request.args.items(multi=True) if name in PRESET_FIELDS),
+            meta={"csrf": False})
+    else:
+        form = ClaimSearchForm()
     results, status, ra_links = None, 200, {}
-    if form.is_submitted():
+    if preset or form.is_submitted():
         if form.validate():
             criteria = services.ClaimSearch(
                 claim_number=form.claim_number.data or "", date_from=form.date_from.data,
                 date_to=form.date_to.data, date_type=form.date_type.data, status=form.status.data,
-                member_id=form.member_id.data or "")
+                member_id=form.member_id.data or "", denied_only=form.denied_only.data)
             # The audit row is committed before the search, not after: a commit expires every
             # loaded claim and the page would reload each one with a query of its own. (Not
             # after rendering either: on SQLite that would hold the write lock while rendering.)

@@ -647,6 +647,12 @@ class ClaimSearch:
     date_type: str = "service"  # "service" (Date of Service) or "paid" (Paid Date)
     status: str = ""  # "" = all statuses
     member_id: str = ""
+    denied_only: bool = False
+
+
+def denied_claim():
+    """A claim denied whole: a denial reason and nothing paid (lines may be denied on paid claims too)."""
+    return (Claim.denial_reason.is_not(None)) & (Claim.denial_reason != "") & (Claim.paid_cents == 0)
 
 
 def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
@@ -661,6 +667,8 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
             query = query.where(column <= criteria.date_to)
         if criteria.status:
             query = query.where(Claim.status == ClaimStatus(criteria.status))
+        if criteria.denied_only:
+            query = query.where(denied_claim())
         if criteria.member_id:
             query = query.join(Member, Member.id == Claim.member_id).where(
                 Member.member_id == criteria.member_id.strip().upper())

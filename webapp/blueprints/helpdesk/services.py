@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from webapp.blueprints.claims.services import user_tax_ids
+from webapp.blueprints.claims.services import denied_claim, user_tax_ids
 from webapp.blueprints.messages.services import unread_threads, visible_threads
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -33,6 +33,8 @@ class ProviderHome:
     denied_claims: HomeSection
     claim_drafts: HomeSection      # claims this person started and has not sent (or must correct)
     referral_drafts: HomeSection   # referrals this person started and has not submitted
+    denied_since: date | None = None  # the denied claims' period, for the link to Claims search
+    today: date | None = None
 
 
 def _case_scope(user: User):
@@ -54,19 +56,19 @@ def provider_home(user: User, today: date | None = None) -> ProviderHome:
     unread = unread_threads(user)
     grievances = (visible_threads(user).join(MessageSubcategory).join(MessageCategory)
                   .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED))
-    denied = select(Claim).where(Claim.tax_id.in_(user_tax_ids(user)), Claim.denial_reason.is_not(None),
-                                 Claim.denial_reason != "", Claim.paid_cents == 0,
-                                 func.coalesce(Claim.paid_date, Claim.received_date)
-                                 >= today - timedelta(days=DENIED_DAYS))
+    denied_since = today - timedelta(days=DENIED_DAYS)
+    denied = select(Claim).where(Claim.tax_id.in_(user_tax_ids(user)), denied_claim(),
+                                 Claim.paid_date >= denied_since)
     return ProviderHome(
         waiting_cases=_section(waiting, [Case.updated_at.desc(), Case.id.desc()]),
         unread_threads=_section(unread, [MessageThread.last_activity_at.desc(), MessageThread.id.desc()]),
         grievances=_section(grievances, [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id]),
-        denied_claims=_section(denied, [func.coalesce(Claim.paid_date, Claim.received_date).desc(), Claim.id.desc()]),
+        denied_claims=_section(denied, [Claim.paid_date.desc(), Claim.id.desc()]),
         claim_drafts=_section(select(ClaimSubmission).where(
             ClaimSubmission.user_id == user.id,
             ClaimSubmission.status.in_([SubmissionStatus.DRAFT, SubmissionStatus.REJECTED])),
             [ClaimSubmission.updated_at.desc(), ClaimSubmission.id.desc()]),
         referral_drafts=_section(select(Referral).where(
             Referral.created_by_id == user.id, Referral.status == ReferralStatus.DRAFT),
-            [Referral.updated_at.desc(), Referral.id.desc()]))
+            [Referral.updated_at.desc(), Referral.id.desc()]),
+        denied_since=denied_since, today=today)

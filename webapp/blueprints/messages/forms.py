@@ -53,6 +53,7 @@ class NewMessageForm(FlaskForm):
         Length(max=SUBJECT_MAX, message=f"The subject must be {SUBJECT_MAX} characters or fewer.")])
     body = TextAreaField("Message", validators=[MessageText()])
     attachments = MultipleFileField("Attachments")
+    find_help = SubmitField("Find help articles")  # what the Subject's suggestions show, without JavaScript
     submit = SubmitField("Send Message")
 
 

@@ -16,6 +16,7 @@ from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
     TemplateForm,
 )
+from webapp.blueprints.search.services import draft_suggestions
 from webapp.providers.services import active_providers
 from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
@@ -75,9 +76,12 @@ def my_messages():
     _provider_user_only()
     category = request.args.get("category", "")
     status = request.args.get("status", "")
+    unread_only = request.args.get("unread") == "1"
     page = request.args.get("page", 1, type=int)
-    listing = services.my_threads(current_user, category=category, status=status, page=page)
+    listing = services.my_threads(current_user, category=category, status=status, unread_only=unread_only,
+                                  page=page)
     return render_page("messages/list.html", "listing", listing=listing, category=category, status_filter=status,
+                       unread_only=unread_only,
                        categories=services.active_categories(), statuses=list(ThreadStatus))
 
 
@@ -128,6 +132,9 @@ def new_message():
     if request.args.get("step") == "choose" or form.choose.data:
         # Step one of the two-step form (htmx sends only the category and swaps the list).
         return render_page("messages/new.html", "subcategory_field", **context)
+    if form.find_help.data:  # nothing is checked or sent: the form again, with what may answer it
+        suggestions = draft_suggestions(current_user, form.subject.data, "thread")
+        return render_page("messages/new.html", suggestions=suggestions, **suggestions, **context)
 
     draft, errors = services.new_message_draft(current_user, form.data, providers)
     if services.expedited_by_fax(draft):  # whatever else was typed: the notice says where to fax it

@@ -547,9 +547,11 @@ class ThreadPage:
     total: int
 
 
-def my_threads(user: User, *, category: str = "", status: str = "", page: int = 1,
+def my_threads(user: User, *, category: str = "", status: str = "", unread_only: bool = False, page: int = 1,
                per_page: int = 20) -> ThreadPage:
     query = visible_threads(user)
+    if unread_only:
+        query = query.where(_unread_condition(user))
     if category:
         query = query.join(MessageSubcategory).join(MessageCategory).where(MessageCategory.slug == category)
     if status in {s.value for s in ThreadStatus}:

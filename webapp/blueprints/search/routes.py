@@ -5,8 +5,7 @@ from flask_login import current_user, login_required
 
 from webapp.blueprints.search import bp
 from webapp.blueprints.search.forms import SORTS, SearchForm
-from webapp.blueprints.search.services import (FILTER_NAMES, search_page, similar_open,
-                                               suggestions)
+from webapp.blueprints.search.services import FILTER_NAMES, draft_suggestions, search_page, suggestions
 from webapp.htmx import redirect_to, render_page
 
 
@@ -61,10 +60,4 @@ def similar():
     """"Similar open cases/messages" under a new subject field: the case or message form posts
     its `subject` here (hx-post, debounced) with kind=case|thread."""
     kind = request.form.get("kind") or request.args.get("kind", "case")
-    text = (request.form.get("subject") or "").strip()
-    items = similar_open(current_user, text, kind) if len(text) >= 3 else []
-    # Help articles that may answer the question come first (providers writing a draft only).
-    articles = (similar_open(current_user, text, "article")
-                if len(text) >= 3 and current_user.is_provider_user and kind in ("case", "thread") else [])
-    return _fragment("search/_similar.html", items=items, kind=kind, articles=articles,
-                     source="case" if kind == "case" else "message")
+    return _fragment("search/_similar.html", **draft_suggestions(current_user, request.form.get("subject") or "", kind))

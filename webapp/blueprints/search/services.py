@@ -157,6 +157,16 @@ def similar_open(user: User, text: str, kind: str) -> list[ResultItem]:
     return _items(results, with_excerpts=False)
 
 
+def draft_suggestions(user: User, subject: str, kind: str) -> dict:
+    """What a provider writing a new case or message sees beside its Subject: help articles that may
+    answer it first, then the office's similar open records (the context of search/_similar.html)."""
+    text = (subject or "").strip()
+    items = similar_open(user, text, kind) if len(text) >= 3 else []
+    articles = (similar_open(user, text, "article")
+                if len(text) >= 3 and user.is_provider_user and kind in ("case", "thread") else [])
+    return {"items": items, "kind": kind, "articles": articles, "source": "case" if kind == "case" else "message"}
+
+
 def matching_articles(user: User | None, text: str, *, per_page: int = SUGGESTIONS, page: int = 1):
     """Articles in the user's scope matching `text` (any word), best first."""
     return search(scope_for(user, articles=True), text, page=page, per_page=per_page, facets=False,
