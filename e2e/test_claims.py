@@ -97,7 +97,7 @@ def test_reconciliation_with_an_uploaded_835_and_a_malformed_one(page: Page, tmp
     page.get_by_label("From").fill("2026-01-01")
     page.get_by_label("To").fill("2026-03-31")
     page.get_by_role("button", name="Show Payments").click()
-    expect(page.get_by_role("heading", name="Totals")).to_be_visible()
+    expect(page.get_by_role("heading", name="Totals")).to_be_visible(timeout=20_000)  # a slow page on a busy machine
     expect(page.get_by_text(f"Check {CHECK}").first).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=CLAIM)).to_contain_text("Partially paid")
     expect(page.get_by_role("link", name="Export CSV")).to_be_visible()
