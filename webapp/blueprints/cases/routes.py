@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import (
     attach,
     discard,
@@ -225,7 +225,7 @@ def view(number: str):
     case = _case_or_404(number)
     record_request("case.view", "case", case.id)
     live.touch(current_user, "case", case.id)
-    db.session.commit()
+    commit_view()
     works = services.works_case(current_user, case)
     comments = services.comments_for(current_user, case)
     return render_page(
@@ -335,7 +335,7 @@ def comment(number: str):
     else:
         record_request("case.view", "case", case.id)
         live.touch(current_user, "case", case.id)
-        db.session.commit()
+        commit_view()
     comments = services.comments_for(current_user, case)
     return render_page("cases/comment.html", block="comments", status=status, case=case, form=form,
                        comments=comments, may_add=may_add, newer=newer,
@@ -378,7 +378,7 @@ def attach_files(number: str):
             return redirect_to(url_for("cases.attach_files", number=case.number))
     else:
         record_request("case.view", "case", case.id)
-        db.session.commit()
+        commit_view()
     return render_page("cases/attach.html", status=status, case=case, form=form,
                        files=files_of("case", case.id), may_add=may_add,
                        limits=limits_text(config["UPLOAD_MAX_MB"], config["UPLOAD_MAX_FILES"]),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import (attach, discard, files_of, limits_text, receive_files,
                                                     register_owner, stored_path)
 from webapp.blueprints.providers.services import active_providers
@@ -147,7 +147,7 @@ def _answers(service) -> list[tuple[str, str]]:
 def detail(referral_id: int):
     referral = _referral_or_404(referral_id)
     record_request("referral.view", "referral", referral.id)
-    db.session.commit()
+    commit_view()
     return _render_detail(referral)
 
 
