@@ -436,7 +436,9 @@ def mark_read(user: User, thread: MessageThread, at: datetime | None = None) -> 
     read = db.session.get(ThreadRead, (user.id, thread.id)) if thread.id else None
     if read is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, read_at=at or utcnow_naive()))
-    else:
+    elif at is not None or thread.last_activity_at is None or read.read_at < thread.last_activity_at:
+        # Only news moves the mark: re-opening a thread already read writes nothing (read_at only
+        # ever counts against last_activity_at), so a plain view's write is its audit row alone.
         read.read_at = at or utcnow_naive()
 
 
