@@ -233,7 +233,7 @@ def view(number: str):
         comments=comments, files=files_of("case", case.id), **_live_context(case, comments),
         can_rate=can_rate(current_user, "case", case), rating_form=RatingForm(formdata=None),
         merge_form=MergeForm(formdata=None),
-        may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days()),
+        may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True),
         works=works, status_choices=STATUS_CHOICES,
         queues=services.all_queues() if works else [], follow_ups=services.follow_ups_of(case),
         reopen_days=_reopen_days())
@@ -298,7 +298,7 @@ def move(number: str):
 @login_required
 def comment(number: str):
     case = _case_or_404(number)
-    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
+    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True)
     form = CommentForm()
     status, saved, newer = 200, False, []
     if request.method == "POST":
@@ -348,7 +348,7 @@ def comment(number: str):
 @login_required
 def attach_files(number: str):
     case = _case_or_404(number)
-    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
+    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True)
     config = current_app.config
     form = AttachForm()
     status = 200

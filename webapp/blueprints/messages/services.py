@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.queues.services import ensure_queue, queue_by_slug, visible_queues
@@ -256,7 +256,10 @@ def visible_threads(user: User):
 
 
 def visible_thread(user: User, thread_id: int) -> MessageThread | None:
-    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id))
+    # Its provider and category are on every thread page: loaded in the same statement.
+    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id).options(
+        joinedload(MessageThread.provider),
+        joinedload(MessageThread.subcategory).joinedload(MessageSubcategory.category)))
 
 
 def can_view_message(user: User, message_id: int) -> bool:
