@@ -81,7 +81,7 @@ def main() -> None:
     statements: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute",
-                     lambda conn, cursor, sql, *rest: statements.append(sql))
+                     lambda conn, cursor, sql, params, *rest: statements.append(f"{sql} -- {params}"))
 
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
@@ -139,7 +139,7 @@ def main() -> None:
               f"{len(response.get_data()):7}")
         if name in args.sql:
             for sql in queries:
-                print("    " + " ".join(sql.split())[:300])
+                print("    " + " ".join(sql.split())[-300:])
         if name in args.profile:  # all timed runs together: one request's profile is mostly noise
             profiler = cProfile.Profile()
             profiler.enable()
