@@ -1,9 +1,11 @@
 """gunicorn settings for `make serve` (production). Read from the environment; see docs/DEPLOY.md.
 
     WEB_CONCURRENCY  worker processes (default: 2 per core, at least 2)
-    WEB_THREADS      threads per worker (default 8): requests mostly wait on the database
+    WEB_THREADS      threads per worker (default 4; see docs/DEPLOY.md, "Workers and threads")
     PORT             listen port (default 8000), on every interface (BIND_HOST to narrow it)
 """
+import ctypes
+import ctypes.util
 import os
 
 
@@ -23,8 +25,33 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "wsgi:app"
 bind = [f"{os.environ.get('BIND_HOST', '0.0.0.0')}:{_int('PORT', 8000)}"]
 workers = _int("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1)))
-threads = _int("WEB_THREADS", 8)
+# A request here is mostly Python work (ORM, templates) holding the GIL, not waiting: in a
+# profile (bench/request_profile.py) the SQLite calls are a few percent of a page. More threads than that only queue on the GIL
+# (and on SQLite's write lock, whose busy wait sleeps in 1-100 ms steps), and each thread gets its
+# own malloc arena. 4 keeps a slow client from holding the worker (docs/PERFORMANCE.md has the runs).
+threads = _int("WEB_THREADS", 4)
 worker_class = "gthread"
+
+
+def _limit_malloc_arenas(count: int = 2) -> None:
+    """glibc gives each thread its own malloc arena (up to 8 per core), and a long-running worker
+    holds on to each one's free memory: RSS grows with the thread count. Two arenas are enough
+    here (the GIL lets one thread allocate at a time). Set in the master before it forks, so every
+    worker inherits it; the same as MALLOC_ARENA_MAX=2 in the environment, which still wins."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    try:
+        mallopt = ctypes.CDLL(libc_name).mallopt
+    except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to tune
+        return
+    M_ARENA_MAX = -8
+    mallopt(M_ARENA_MAX, count)
+
+
+_limit_malloc_arenas()
 # Slow clients on a mobile link should not hold a thread for long; a hung request is killed.
 timeout = 60
 graceful_timeout = 30

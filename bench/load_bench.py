@@ -59,7 +59,7 @@ class Server:
                     "INDEX_DIR": str(work / "index"), "UPLOAD_DIR": str(work / "uploads"),
                     "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port),
                     "PUBLIC_BASE_URL": self.url, "PORT": str(self.port), "BIND_HOST": "127.0.0.1",
-                    "WEB_CONCURRENCY": "2", "WEB_THREADS": "8", "LOG_FORMAT": "json",
+                    "WEB_CONCURRENCY": "2", "LOG_FORMAT": "json",
                     "CASE_CREATE_LIMIT": "100000", "RATE_LIMIT_PER_ADDRESS": "100000",
                     "PYTHONUNBUFFERED": "1"}
         self.process: subprocess.Popen | None = None
@@ -369,9 +369,12 @@ def wait_caught_up(server: Server, timeout: float = 60) -> float:
     return float("nan")
 
 
-def load_runs(server: Server, seconds: float, word: str) -> list[str]:
+def load_runs(server: Server, seconds: float, word: str, pages: str | None = None) -> list[str]:
     session = Session(server).sign_in("staff@sunrise.example")
     endpoints, comment_cases = endpoints_for(session, word)
+    if pages:
+        words = [w.strip().lower() for w in pages.split(",") if w.strip()]
+        endpoints = [e for e in endpoints if any(w in e.name.lower() for w in words)]
     rows, acknowledged = [], []
     for endpoint in endpoints:
         targets = comment_endpoints(endpoint, comment_cases) if endpoint.write == "comment" else [endpoint]
@@ -491,7 +494,7 @@ def run_database(name: str, database_url: str, args, work: Path) -> list[str]:
             server.prepare()
             server.start()
             if not args.skip_load:
-                out += load_runs(server, args.seconds, "claim")
+                out += load_runs(server, args.seconds, "claim", args.pages)
             if not args.skip_faults:
                 out += index_fault(server, "claim")
                 out += kill_fault(server, max(6.0, args.seconds))
@@ -509,8 +512,14 @@ def main() -> None:
     parser.add_argument("--smtp-down", type=float, default=60.0)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-faults", action="store_true")
+    parser.add_argument("--threads", type=int, help="WEB_THREADS (default: gunicorn.conf.py's)")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these words "
+                                        "(comma-separated, e.g. 'hello,Home,thread')")
     args = parser.parse_args()
-    print(f"load bench: {args.seconds:g} s per run, {os.cpu_count()} cores, load average {load_average()}")
+    if args.threads:
+        os.environ["WEB_THREADS"] = str(args.threads)
+    print(f"load bench: {args.seconds:g} s per run, {os.cpu_count()} cores, "
+          f"WEB_THREADS={os.environ.get('WEB_THREADS', 'default')}, load average {load_average()}")
     lines = []
     with tempfile.TemporaryDirectory(prefix="pd-load-bench-") as temp:
         if args.db in ("sqlite", "both"):

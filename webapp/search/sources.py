@@ -10,6 +10,8 @@
 - changed_since(datetime) -> ids changed after that time (optional): lets start-up repair catch
   changes made while no app process was running to index them.
 - url_builder(record_id) -> the record's URL, for result links (called in a request).
+- url_from_number(number) -> the same URL from the number the index stores with the record
+  (optional): result lists then build each link without a query per hit.
 """
 from __future__ import annotations
 
@@ -31,17 +33,18 @@ class Source:
     changed_since: Callable[[datetime], Iterable] | None = None
     url_builder: Callable[[Any], str] | None = None
     label: str = ""
+    url_from_number: Callable[[str], str] | None = None
 
 
 _sources: dict[str, Source] = {}
 
 
 def register_source(kind: str, load_documents, all_ids, changed_since=None, *, url_builder=None,
-                    label: str | None = None) -> Source:
+                    label: str | None = None, url_from_number=None) -> Source:
     if kind not in KINDS:
         raise ValueError(f"unknown record kind {kind!r}; the schema knows {KINDS}")
     source = Source(kind, load_documents, all_ids, changed_since, url_builder,
-                    label or kind.capitalize())
+                    label or kind.capitalize(), url_from_number)
     _sources[kind] = source
     return source
 

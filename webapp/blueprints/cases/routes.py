@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import discard, files_of
 from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.blueprints.cases import bp, services
@@ -225,7 +225,7 @@ def view(number: str):
     case = _case_or_404(number)
     record_request("case.view", "case", case.id)
     live.touch(current_user, "case", case.id)
-    db.session.commit()
+    commit_view()
     works = services.works_case(current_user, case)
     comments = services.comments_for(current_user, case)
     return render_page(
@@ -233,7 +233,7 @@ def view(number: str):
         comments=comments, files=files_of("case", case.id), **_live_context(case, comments),
         can_rate=can_rate(current_user, "case", case), rating_form=RatingForm(formdata=None),
         merge_form=MergeForm(formdata=None),
-        may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days()),
+        may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True),
         works=works, status_choices=STATUS_CHOICES,
         queues=services.all_queues() if works else [], follow_ups=services.follow_ups_of(case),
         reopen_days=_reopen_days())
@@ -293,7 +293,7 @@ def move(number: str):
 @login_required
 def comment(number: str):
     case = _case_or_404(number)
-    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
+    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True)
     form = CommentForm()
     status, saved, newer = 200, False, []
     if request.method == "POST":
@@ -326,7 +326,7 @@ def comment(number: str):
     else:
         record_request("case.view", "case", case.id)
         live.touch(current_user, "case", case.id)
-        db.session.commit()
+        commit_view()
     comments = services.comments_for(current_user, case)
     return render_page("cases/comment.html", block="comments", status=status, case=case, form=form,
                        comments=comments, may_add=may_add, newer=newer,
@@ -339,7 +339,7 @@ def comment(number: str):
 @login_required
 def attach_files(number: str):
     case = _case_or_404(number)
-    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days())
+    may_add = services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True)
     form = AttachForm()
     status = 200
     if request.method == "POST":
@@ -362,7 +362,7 @@ def attach_files(number: str):
             return redirect_to(url_for("cases.attach_files", number=case.number))
     else:
         record_request("case.view", "case", case.id)
-        db.session.commit()
+        commit_view()
     return render_page("cases/attach.html", status=status, case=case, form=form,
                        files=files_of("case", case.id), may_add=may_add,
                        limits=upload_limits(),

@@ -73,8 +73,14 @@ def case_url(case_id) -> str | None:
     return url_for("cases.view", number=number) if number else None
 
 
+def case_url_from_number(number: str) -> str:
+    """A case's number never changes, so the one stored in the index makes its link."""
+    return url_for("cases.view", number=number)
+
+
 def register_with_search() -> None:
-    register_source("case", load_documents, all_ids, url_builder=case_url, label="Case")
+    register_source("case", load_documents, all_ids, url_builder=case_url, label="Case",
+                    url_from_number=case_url_from_number)
     track_model(Case, "case", lambda case: case.id)
     track_model(CaseComment, "case", lambda comment: comment.case_id)
     track_model(StoredFile, "case", lambda stored: stored.owner_id if stored.owner_kind == "case" else None)

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.cases.case_types import (
     CASE_COLUMNS,
@@ -288,7 +288,10 @@ def works_case(user: User, case: Case) -> bool:
 
 def case_for(user: User, number: str) -> Case | None:
     """The case by its number when `user` may see it; None (a 404) otherwise."""
-    case = db.session.scalar(select(Case).where(Case.number == (number or "").strip()))
+    # Its provider, queue and people are on every case page: loaded in the same statement.
+    case = db.session.scalar(select(Case).where(Case.number == (number or "").strip()).options(
+        joinedload(Case.provider), joinedload(Case.queue), joinedload(Case.assigned_to),
+        joinedload(Case.created_by)))
     if case is None or not can_view(user, case):
         return None
     return case
@@ -378,10 +381,12 @@ def provider_may_add(case: Case, *, reopen_days: int, now: datetime | None = Non
     return (now or utcnow_naive()) - case.finished_at <= timedelta(days=reopen_days)
 
 
-def may_add_to(user: User, case: Case, *, reopen_days: int, now: datetime | None = None) -> bool:
+def may_add_to(user: User, case: Case, *, reopen_days: int, now: datetime | None = None,
+               visible: bool = False) -> bool:
+    """`visible`: the caller has the case from case_for, so can_view is already known true."""
     if user.is_agent:
         return works_case(user, case)
-    return can_view(user, case) and provider_may_add(case, reopen_days=reopen_days, now=now)
+    return (visible or can_view(user, case)) and provider_may_add(case, reopen_days=reopen_days, now=now)
 
 
 def provider_recipients(case: Case) -> list[str]:

@@ -6,7 +6,7 @@ from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.claims import bp, eligibility, reconciliation, remittance, services
 from webapp.blueprints.claims.codes import code_book
 from webapp.blueprints.claims.forms import (ClaimSearchForm, EligibilityForm, MemberSearchForm, ReconciliationForm,
@@ -76,7 +76,7 @@ def claim_detail(claim_id: int):
     claim = services.load_claim_details(claim)
     tab = _tab(CLAIM_TABS)
     record_request("claim.view", "claim", claim.id)
-    db.session.commit()
+    commit_view()
     adjustments = [a for line in claim.lines for a in line.adjustments]
     payment_id = services.payment_ids_by_trace([claim]).get(claim.check_number)
     return render_page("claims/claim.html", "panel", claim=claim, tab=tab, tabs=CLAIM_TABS,
@@ -98,7 +98,7 @@ def remittance_advice(payment_id: int):
     payment = _payment_or_404(payment_id)
     advice = remittance.remittance_advice(payment)
     record_request("payment.view", "payment", payment.id)
-    db.session.commit()
+    commit_view()
     adjustments = [a for claim in advice.claims for line in claim.lines for a in line.adjustments]
     return render_template("claims/remittance.html", advice=advice, payment=payment, codes=code_book(adjustments),
                            plan_name=current_app.config["PLAN_NAME"], plan_address=current_app.config["PLAN_ADDRESS"],
@@ -231,7 +231,7 @@ def eligibility_result(check_id: int):
     if check is None:
         abort(404)
     record_request("eligibility.view", "eligibility_check", check.id)
-    db.session.commit()
+    commit_view()
     return render_template("claims/eligibility_result.html", check=check, result=eligibility.result_of(check),
                            money=services.money)
 
@@ -275,7 +275,7 @@ def member_detail(member_pk: int):
     elif tab == "referrals":
         context["referrals"] = referrals_for_member(member.id, current_user)
     record_request("member.view", "member", member.id)
-    db.session.commit()
+    commit_view()
     return render_page("claims/member.html", "panel", **context)
 
 

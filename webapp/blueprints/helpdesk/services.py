@@ -11,7 +11,7 @@ from webapp.blueprints.messages.services import unread_threads, visible_threads
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import (AccessStatus, Case, CaseStatus, Claim, ClaimSubmission, MessageCategory,
-                           MessageSubcategory, MessageThread, ProviderAccess, Referral, ReferralStatus,
+                           MessageSubcategory, MessageThread, Provider, ProviderAccess, Referral, ReferralStatus,
                            SubmissionStatus, ThreadStatus, User)
 
 HOME_LIST = 5
@@ -43,21 +43,26 @@ def _case_scope(user: User):
 
 
 def _section(query, order) -> HomeSection:
-    count = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = list(db.session.scalars(query.order_by(*order).limit(HOME_LIST))) if count else []
-    return HomeSection(count, rows)
+    rows = list(db.session.scalars(query.order_by(*order).limit(HOME_LIST)))
+    # Fewer rows than the limit are the whole count: the counting query only for a full list.
+    if len(rows) < HOME_LIST:
+        return HomeSection(len(rows), rows)
+    return HomeSection(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0, rows)
 
 
-def provider_home(user: User, today: date | None = None) -> ProviderHome:
-    """Counts and the first few of what waits for the office; each links to its filtered page."""
+def provider_home(user: User, today: date | None = None,
+                  providers: list[Provider] | None = None) -> ProviderHome:
+    """Counts and the first few of what waits for the office; each links to its filtered page.
+    `providers`: the user's active providers when the caller has them already."""
     today = today or utcnow_naive().date()
+    tax_ids = {p.tax_id for p in providers} if providers is not None else user_tax_ids(user)
     waiting = select(Case).where(_case_scope(user), Case.status == CaseStatus.PENDING_PROVIDER,
                                  Case.merged_into_id.is_(None))
     unread = unread_threads(user)
     grievances = (visible_threads(user).join(MessageSubcategory).join(MessageCategory)
                   .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED))
     denied_since = today - timedelta(days=DENIED_DAYS)
-    denied = select(Claim).where(Claim.tax_id.in_(user_tax_ids(user)), denied_claim(),
+    denied = select(Claim).where(Claim.tax_id.in_(tax_ids), denied_claim(),
                                  Claim.paid_date >= denied_since)
     return ProviderHome(
         waiting_cases=_section(waiting, [Case.updated_at.desc(), Case.id.desc()]),

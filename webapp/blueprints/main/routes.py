@@ -1,3 +1,4 @@
+from flask import g
 from flask_login import current_user, login_required
 
 from webapp.blueprints.helpdesk.services import provider_home
@@ -10,6 +11,9 @@ from webapp.htmx import render_page
 @bp.route("/")
 @login_required
 def home():
-    return render_page("main/home.html", providers=active_providers(current_user),
-                       queues=visible_queues(current_user),
-                       needs=provider_home(current_user) if current_user.is_provider_user else None)
+    providers = active_providers(current_user)
+    needs = provider_home(current_user, providers=providers) if current_user.is_provider_user else None
+    if needs is not None:
+        g.unread_messages = needs.unread_threads.count  # the header badge's count, already known
+    return render_page("main/home.html", providers=providers, queues=visible_queues(current_user),
+                       needs=needs)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, g, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import register_owner
 from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.blueprints.claims.services import visible_claim, visible_member
@@ -39,8 +39,11 @@ def _register_file_owner_and_search_source(_state):
 
 @bp.app_context_processor
 def _unread_messages():
+    """The header badge. A page that counted the same threads already leaves the count in
+    g.unread_messages (Home), so it is not counted twice."""
     if current_user.is_authenticated and current_user.is_provider_user:
-        return {"unread_messages": services.unread_count(current_user)}
+        known = g.get("unread_messages")
+        return {"unread_messages": services.unread_count(current_user) if known is None else known}
     return {"unread_messages": 0}
 
 
@@ -216,7 +219,7 @@ def thread(thread_id: int):
     services.mark_read(current_user, thread)
     live.touch(current_user, "thread", thread.id)
     record_request("thread.view", "thread", thread.id)
-    db.session.commit()
+    commit_view()
     return _render_thread(thread)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
 from webapp.blueprints.claims.services import claim_code_question, visible_claim_by_number, \
@@ -313,7 +313,10 @@ def visible_threads(user: User):
 
 
 def visible_thread(user: User, thread_id: int) -> MessageThread | None:
-    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id))
+    # Its provider and category are on every thread page: loaded in the same statement.
+    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id).options(
+        joinedload(MessageThread.provider),
+        joinedload(MessageThread.subcategory).joinedload(MessageSubcategory.category)))
 
 
 def can_view_message(user: User, message_id: int) -> bool:
@@ -518,7 +521,9 @@ def mark_read(user: User, thread: MessageThread, at: datetime | None = None) -> 
     read = db.session.get(ThreadRead, (user.id, thread.id)) if thread.id else None
     if read is None:
         db.session.add(ThreadRead(user_id=user.id, thread_id=thread.id, read_at=at or utcnow_naive()))
-    else:
+    elif at is not None or thread.last_activity_at is None or read.read_at < thread.last_activity_at:
+        # Only news moves the mark: re-opening a thread already read writes nothing (read_at only
+        # ever counts against last_activity_at), so a plain view's write is its audit row alone.
         read.read_at = at or utcnow_naive()
 
 

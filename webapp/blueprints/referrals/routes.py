@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
-from webapp.audit import record_request
+from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import attach, files_of, register_owner, stored_path
 from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
 from webapp.providers.services import active_providers
@@ -151,7 +151,7 @@ def detail(referral_id: int):
     record_request("referral.view", "referral", referral.id)
     if current_user.is_agent:
         live.touch(current_user, "referral", referral.id)  # read: no longer news in the inbox
-    db.session.commit()
+    commit_view()
     return _render_detail(referral)
 
 

@@ -376,7 +376,7 @@ def access_request(access_id):
               "success")
         return redirect_to(url_for("registration.access_requests"))
     audit.record_request("access.view", "provider_access", access.id)
-    db.session.commit()
+    audit.commit_view()
     return render_page("registration/access_request.html", "form", form=form, access=access,
                        proof_labels=identity.PROOF_LABELS, status=422 if form.errors else 200,
                        action=url_for("registration.access_request", access_id=access.id))

@@ -69,8 +69,10 @@ class SearchPage:
     redirect_url: str | None = None
 
 
-def _url(kind: str, record_id: str) -> str | None:
+def _url(kind: str, record_id: str, number: str = "") -> str | None:
     source = get_source(kind)
+    if source is not None and source.url_from_number is not None and number:
+        return source.url_from_number(number)
     if source is None or source.url_builder is None:
         return None
     return source.url_builder(int(record_id) if record_id.isdigit() else record_id)
@@ -95,7 +97,7 @@ def _items(results: SearchResults, with_excerpts: bool) -> list[ResultItem]:
                 texts[(kind, str(document["id"]))] = display_text(document)  # never internal notes
     return [ResultItem(kind_label=_label(hit.kind), number=hit.number, title=hit.title,
                        status=hit.status, type=hit.type or hit.category, updated=hit.updated,
-                       url=_url(hit.kind, hit.record_id), record_id=hit.record_id,
+                       url=_url(hit.kind, hit.record_id, hit.number), record_id=hit.record_id,
                        excerpt=excerpt(texts.get((hit.kind, hit.record_id), ""), results))
             for hit in results.hits]
 

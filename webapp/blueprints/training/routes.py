@@ -1,9 +1,12 @@
-from flask import abort, current_app, flash, g, request, url_for
+from datetime import datetime
+
+from flask import abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required
 
 from webapp import audit
 from webapp.blueprints.training import bp, services
 from webapp.blueprints.training.forms import ModuleForm, answers_of, quiz_form
+from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import TrainingModule
@@ -11,6 +14,10 @@ from webapp.models import TrainingModule
 # What a user whose training is due may still open: the training, My Profile, Sign Out, Help.
 OPEN_WHILE_DUE = {"training.overview", "training.page", "training.quiz", "static"}
 OPEN_BLUEPRINTS_WHILE_DUE = {"auth", "profile", "support", "terms"}  # terms: its own gate comes first
+
+
+# The session cookie's copy of the user's valid training pass: [user id, taken at (ISO, UTC)].
+PASS_KEY = "training_pass"
 
 
 def _valid_days() -> int:
@@ -22,8 +29,30 @@ def training_due() -> bool:
     if "training_due" not in g:
         g.training_due = bool(current_app.config.get("TRAINING_REQUIRED", True)
                               and current_user.is_authenticated
-                              and services.is_due(current_user, _valid_days()))
+                              and _due(current_user))
     return g.training_due
+
+
+def _due(user) -> bool:
+    """services.is_due, without its query on every page: the time of the pass that counts is kept
+    in the (signed) session cookie while it is valid. It only ever says "not due": a pass never
+    becomes valid again, and a later pass is found by the query when the kept one runs out."""
+    valid_days, now = _valid_days(), utcnow_naive()
+    if not services.needs_training(user):
+        return False
+    kept = session.get(PASS_KEY)
+    if isinstance(kept, list) and len(kept) == 2 and kept[0] == user.id:
+        try:
+            if now < services.valid_until(datetime.fromisoformat(kept[1]), valid_days):
+                return False
+        except (TypeError, ValueError):
+            pass
+    passed = services.latest_pass(user)
+    if passed is None or services.expires_at(passed, valid_days) <= now:
+        session.pop(PASS_KEY, None)
+        return True
+    session[PASS_KEY] = [user.id, passed.taken_at.isoformat()]
+    return False
 
 
 @bp.before_app_request

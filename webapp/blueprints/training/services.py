@@ -58,7 +58,11 @@ def latest_pass(user: User) -> TrainingAttempt | None:
 
 
 def expires_at(attempt: TrainingAttempt, valid_days: int) -> datetime:
-    return attempt.taken_at + timedelta(days=valid_days)
+    return valid_until(attempt.taken_at, valid_days)
+
+
+def valid_until(taken_at: datetime, valid_days: int) -> datetime:
+    return taken_at + timedelta(days=valid_days)
 
 
 def is_due(user: User, valid_days: int, now: datetime | None = None) -> bool:
