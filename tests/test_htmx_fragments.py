@@ -12,13 +12,13 @@ from tests.security.access_matrix import SAMPLE_FORMS
 from sqlalchemy import select
 
 from tests.security.world import IDENTITIES, build_world, new_referral_draft
+from webapp import htmx
 from webapp.blueprints.auth.services import find_user_by_login
-from webapp.providers.services import active_providers
 from webapp.blueprints.referrals.services import save_referred_provider, save_referring_provider
 from webapp.clock import utcnow_naive
-from webapp.models import Provider, Referral, ReferralStatus
-from webapp import htmx
 from webapp.extensions import db
+from webapp.models import Provider, Referral, ReferralStatus
+from webapp.providers.services import active_providers
 
 WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
 HX = {"HX-Request": "true"}

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from tests.helpdesk.conftest import new_thread, pending_provider_case, switch, text_of
 from tests.security.world import new_referral_draft
-from webapp.blueprints.submission.services import new_draft as new_claim_draft
 from webapp.blueprints.helpdesk.supervisor import Row, sees_supervisor_home
+from webapp.blueprints.submission.services import new_draft as new_claim_draft
 from webapp.extensions import db
 from webapp.models import Case, Role, User, UserStatus
 

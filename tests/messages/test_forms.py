@@ -12,9 +12,9 @@ from webapp.blueprints.messages import services
 from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm,
 )
-from webapp.providers.services import active_providers
 from webapp.extensions import db
 from webapp.models import Claim
+from webapp.providers.services import active_providers
 
 
 def errors_of(app, form_class, data):

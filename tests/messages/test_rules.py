@@ -11,9 +11,9 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import find_user_by_login
 from webapp.blueprints.messages import services
 from webapp.blueprints.messages.services import Draft, RulesError, check_draft, expedited_by_fax
-from webapp.providers.services import provider_by_npi
 from webapp.extensions import db
 from webapp.models import Claim, Member, MessageSubcategory, Queue
+from webapp.providers.services import provider_by_npi
 
 RULES = json.loads(services.RULES_FILE.read_text())
 SEEDED = [(c["slug"], s["slug"], s["queue"], s.get("fax_only", False))

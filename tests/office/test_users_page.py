@@ -9,9 +9,9 @@ from sqlalchemy import select
 from tests.accounts_helpers import body, last_mail, mails
 from tests.conftest import sign_in
 from webapp.blueprints.auth.services import create_user
-from webapp.providers.services import grant_access, provider_by_npi
 from webapp.extensions import db
 from webapp.models import AccessStatus, ProviderAccess, Role, User, UserSession, UserStatus
+from webapp.providers.services import grant_access, provider_by_npi
 
 SUNRISE, HARBOR = "1234567893", "1555555550"
 

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
-from webapp.providers import services
 from webapp.extensions import db
 from webapp.models import AccessStatus, Provider, ProviderAccess, ProviderKind, Role, User
+from webapp.providers import services
 
 PRACTITIONER = dict(kind=ProviderKind.PRACTITIONER, name="Ana Ortiz, DO", first_name="Ana",
                     last_name="Ortiz", npi="1111111112", tax_id="000555111",

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from webapp.queues import services
 from webapp.extensions import db
 from webapp.models import Queue, User
+from webapp.queues import services
 
 
 def _user(email: str) -> User:

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from tests.accounts_helpers import (DETAILS, NEW_PASSWORD, SUNRISE_PROOF, body, last_mail, link_in, mails,
                                     passcode_in, register_until_submitted)
 from tests.conftest import sign_in
-from webapp.blueprints.auth.services import create_user
 from webapp.blueprints.account.questions import set_security_answers
-from webapp.providers import identity
-from webapp.providers.identity import CLAIMS, SSN, TIN, IdentityProof
-from webapp.providers.services import provider_by_npi
+from webapp.blueprints.auth.services import create_user
 from webapp.extensions import db
 from webapp.models import (AccessStatus, Claim, IdentityProofThrottle, Provider, ProviderAccess, Registration, Role,
                            User, UserStatus)
+from webapp.providers import identity
+from webapp.providers.identity import CLAIMS, SSN, TIN, IdentityProof
+from webapp.providers.services import provider_by_npi
 
 NOW = "2026-12-01 15:00:00+00:00"
 TODAY = date(2026, 12, 1)

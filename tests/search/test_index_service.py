@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from tests.search.conftest import FakeNote, FakeRecord, add_record, wait_until_indexed
 from webapp.extensions import db
 from webapp.models import SearchChange
 from webapp.search import Scope, get_service, search
-from tests.search.conftest import FakeNote, FakeRecord, add_record, wait_until_indexed
 
 SUNRISE = Scope.providers([1])
 AGENT = Scope.agent(["claims-inquiry"])

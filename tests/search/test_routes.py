@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from webapp.providers.services import provider_by_npi
-from webapp.extensions import db
 from tests.search.conftest import FakeNote, add_record, wait_until_indexed
+from webapp.extensions import db
+from webapp.providers.services import provider_by_npi
 
 SUNRISE_NPI, HARBOR_NPI = "1234567893", "1555555550"
 

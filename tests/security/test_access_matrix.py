@@ -9,9 +9,9 @@ from sqlalchemy import select
 from tests.security.access_matrix import KNOWN_ACCESS_BUGS, MATRIX, SAMPLE_FORMS
 from tests.security.world import IDENTITIES, new_inbox_view, new_referral_draft
 from webapp.blueprints.auth.services import create_user, find_user_by_login
-from webapp.providers.services import grant_access
 from webapp.extensions import db
 from webapp.models import Provider, Queue, ReplyTemplate, Role
+from webapp.providers.services import grant_access
 
 
 def _fresh_template(world) -> dict:

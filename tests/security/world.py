@@ -18,16 +18,16 @@ from tests.submission.helpers import clean_values, load_members
 from webapp import create_app
 from webapp.blueprints.auth.services import create_user, find_user_by_login
 from webapp.blueprints.claims.eligibility import eligibility_result, record_check
+from webapp.blueprints.demo.services import seed_demo
 from webapp.blueprints.helpdesk.inbox import Filters, save_view
 from webapp.blueprints.referrals.services import save_about
 from webapp.blueprints.submission.services import context_for, save_values, submit
 from webapp.blueprints.submission.services import new_draft as new_claim_draft
-from webapp.blueprints.demo.services import seed_demo
-from webapp.providers.access_requests import request_access
-from webapp.extensions import db
 from webapp.clock import utcnow_naive
+from webapp.extensions import db
 from webapp.models import (Article, Audience, Claim, Member, MessageThread, Payment, Provider, ProviderAccess, Queue,
                            Referral, ReferralStatus, ReplyTemplate, Role, StoredFile, TrainingModule, UserStatus)
+from webapp.providers.access_requests import request_access
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

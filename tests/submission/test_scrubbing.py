@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.submission.helpers import clean_values, context, load_members, user
 from webapp.blueprints.submission import rules
 from webapp.blueprints.submission.scrubbing import scrub
 from webapp.blueprints.submission.services import new_draft, save_values, submit
 from webapp.extensions import db
 from webapp.models import Provider
-from tests.submission.helpers import clean_values, context, load_members, user
 
 BOTH_LINES = lambda day: {"line1_from": day, "line2_from": day}  # noqa: E731
 

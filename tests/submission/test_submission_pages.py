@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from tests.submission.helpers import clean_values, load_members
 from webapp.blueprints.submission.x837 import read_837p
 from webapp.extensions import db
 from webapp.models import Claim, ClaimStatus, ClaimSubmission, SubmissionStatus
-from tests.submission.helpers import clean_values, load_members
 
 
 @pytest.fixture

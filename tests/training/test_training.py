@@ -11,10 +11,10 @@ from sqlalchemy import select
 from tests.accounts_helpers import body, mails
 from tests.conftest import DEMO_PASSWORD, sign_in
 from webapp.blueprints.auth.services import create_user
-from webapp.providers.services import grant_access, provider_by_npi
 from webapp.blueprints.training import services
 from webapp.extensions import db
 from webapp.models import Role, TrainingAttempt, TrainingModule, TrainingReminder, User
+from webapp.providers.services import grant_access, provider_by_npi
 
 NOW = datetime(2027, 3, 1, 15, 0)
 SUNRISE_NPI = "1234567893"

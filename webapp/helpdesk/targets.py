@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from webapp.helpdesk.calendars import Calendar, add_business_hours, parse_hours
 from webapp.extensions import db
+from webapp.helpdesk.calendars import Calendar, add_business_hours, parse_hours
 from webapp.models import BusinessCalendar, Holiday, Queue, ServiceTarget
 
 

@@ -20,8 +20,8 @@ from webapp.models.providers import (AccessStatus, IdentityProofThrottle, Provid
 from webapp.models.referrals import (NetworkProvider, Referral, ReferralDiagnosis, ReferralService,
                                      ReferralStatus, ServiceDecision)
 from webapp.models.search import SearchChange
-from webapp.models.training import TrainingAttempt, TrainingModule, TrainingReminder
 from webapp.models.submissions import ClaimSubmission, SubmissionStatus
+from webapp.models.training import TrainingAttempt, TrainingModule, TrainingReminder
 from webapp.models.users import Queue, Role, User, UserStatus, agent_queues
 
 __all__ = [

@@ -1,9 +1,9 @@
 """The provider search of registration step 4 and My Collections > Add provider (GET parameters)."""
 from flask import request
 
+from webapp.models import ProviderKind
 from webapp.providers.forms import GroupSearchForm, PractitionerSearchForm
 from webapp.providers.services import search_providers
-from webapp.models import ProviderKind
 
 
 def provider_search_context() -> dict:

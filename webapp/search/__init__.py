@@ -9,10 +9,10 @@ package. What features use:
 and, to search: `search(scope, text, ...)` with a `Scope` (see blueprints/search/services.py
 `scope_for(user)`). The document dict keys are described in webapp/search/documents.py.
 """
-from webapp.search.engine import Hit, IndexUnavailable, Scope, SearchResults
-from webapp.search.query import parse
 from webapp.search.commands import search_cli
+from webapp.search.engine import Hit, IndexUnavailable, Scope, SearchResults
 from webapp.search.index_service import get_service, start_service
+from webapp.search.query import parse
 from webapp.search.sources import get_source, register_source, registered_sources, unregister_source
 from webapp.search.tracking import mark, track_model, untrack_model
 

@@ -19,7 +19,6 @@ from webapp.blueprints.cases.forms import (
     case_form_class,
 )
 from webapp.blueprints.search.services import draft_suggestions
-from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.helpdesk import live
@@ -29,6 +28,7 @@ from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page, wants_fragment
 from webapp.mailer import deliver_pending
 from webapp.models import CaseStatus, Queue
+from webapp.queues.services import queue_by_slug, visible_queues
 
 SORT_KEYS = ("number", "status", "date")
 

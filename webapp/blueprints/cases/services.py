@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.cases.case_types import (
     CASE_COLUMNS,
     CHOICE,
@@ -29,9 +30,6 @@ from webapp.blueprints.cases.case_types import (
     FieldSpec,
     case_type_of,
 )
-from webapp.blueprints.attachments.services import PreparedFile, attach
-from webapp.providers.services import active_providers
-from webapp.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.identifiers import clean_digits, is_valid_npi, pad_tax_id
@@ -48,6 +46,8 @@ from webapp.models import (
     StoredFile,
     User,
 )
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug
 
 PER_PAGE = 25
 SEQUENCE_NAME = "case"

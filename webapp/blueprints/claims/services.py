@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.claims.codes import CODES_FILE, load_codes
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
 from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, CoveragePeriod, LineAdjustment, Member, Payment,
                            Provider, ServiceLine, User)
-from webapp.blueprints.claims.codes import CODES_FILE, load_codes
 from webapp.providers.services import active_providers
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "data" / "demo"

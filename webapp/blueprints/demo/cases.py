@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from webapp.blueprints.attachments.services import attach, receive_files
 from webapp.blueprints.cases.case_types import CASE_TYPES
 from webapp.blueprints.cases.services import creatable_providers, create_case, works_case
-from webapp.queues.services import queue_by_slug
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Case, CaseComment, CaseStatus, Provider, User
+from webapp.queues.services import queue_by_slug
 
 DEMO_SUBJECTS = {
     "claim": ["Claim denied for missing modifier", "Underpaid office visit", "Duplicate claim rejection",

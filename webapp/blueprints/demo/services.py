@@ -9,18 +9,18 @@ from sqlalchemy import select
 from webapp.blueprints.auth.services import create_user, normalize_email
 from webapp.blueprints.demo.cases import seed_demo_cases
 from webapp.blueprints.demo.messages import seed_demo_messages
-from webapp.providers.access_requests import request_access
-from webapp.providers.identity import set_ssn_last4
 from webapp.blueprints.helpdesk.demo import SUPERVISOR_EMAIL, seed_demo_helpdesk
-from webapp.providers.services import create_provider, grant_access, provider_by_npi
-from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
+from webapp.blueprints.office.services import PROVIDER_SERVICES_QUEUE
 from webapp.blueprints.referrals.services import UM_QUEUE, seed_demo_referrals
 from webapp.blueprints.registration.services import seed_demo_accounts
 from webapp.blueprints.training.services import demo_pass
-from webapp.blueprints.office.services import PROVIDER_SERVICES_QUEUE
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User, UserStatus
+from webapp.providers.access_requests import request_access
+from webapp.providers.identity import set_ssn_last4
+from webapp.providers.services import create_provider, grant_access, provider_by_npi
+from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import create_user
 from webapp.blueprints.kb.demo import seed_demo_articles
-from webapp.queues.services import assign_agent
 from webapp.extensions import db
 from webapp.helpdesk.targets import seed_demo_service_targets
 from webapp.models import Case, CaseStatus, Queue, Rating, Role, User
+from webapp.queues.services import assign_agent
 
 SUPERVISOR_EMAIL = "supervisor@plan.example"
 

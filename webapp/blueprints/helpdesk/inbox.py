@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
-from webapp.queues.services import visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Queue, SavedInboxView, User
+from webapp.queues.services import visible_queues
 from webapp.security import visible_text
 
 FAR_FUTURE = datetime(9999, 1, 1)

@@ -16,12 +16,12 @@ from webapp.blueprints.helpdesk import bp, inbox, inbox_sources, supervisor
 from webapp.blueprints.helpdesk.merge import (MergeError, merge_cases, merge_threads, survivor_case,
                                               survivor_thread)
 from webapp.blueprints.messages.services import mark_read, visible_thread
-from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.helpdesk import live, ratings
 from webapp.helpdesk.forms import MergeForm, PeriodForm, RatingForm
 from webapp.htmx import passive, redirect_to, render_page
+from webapp.queues.services import queue_by_slug, visible_queues
 
 CLAIM_ATTEMPTS = 5
 

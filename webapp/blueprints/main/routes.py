@@ -3,9 +3,9 @@ from flask_login import current_user, login_required
 
 from webapp.blueprints.helpdesk.services import provider_home
 from webapp.blueprints.main import bp
+from webapp.htmx import render_page
 from webapp.providers.services import active_providers
 from webapp.queues.services import visible_queues
-from webapp.htmx import render_page
 
 
 @bp.route("/")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, g, request, url_for
 from flask_login import current_user, login_required
@@ -16,9 +18,8 @@ from webapp.blueprints.messages.forms import (
     FollowUpForm, GrievanceForm, MoveForm, NewMessageForm, ReplyForm, RulesUploadForm, StatusForm,
     TemplateForm,
 )
+from webapp.blueprints.messages.search_source import register_with_search
 from webapp.blueprints.search.services import draft_suggestions
-from webapp.providers.services import active_providers
-from webapp.queues.services import queue_by_slug, visible_queues
 from webapp.extensions import db
 from webapp.helpdesk import live
 from webapp.helpdesk.forms import MergeForm, RatingForm
@@ -27,12 +28,12 @@ from webapp.helpdesk.ratings import can_rate
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
 from webapp.models import ThreadStatus
+from webapp.providers.services import active_providers
+from webapp.queues.services import queue_by_slug, visible_queues
 
 
 @bp.record_once
 def _register_file_owner_and_search_source(_state):
-    from webapp.blueprints.messages.search_source import register_with_search
-
     register_owner("message", services.can_view_message)
     register_with_search()
 
@@ -450,9 +451,6 @@ def rules_download():
 # --- display of times in the user's time zone -------------------------------------------------
 
 def _in_user_zone(value):
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-
     zone = "America/New_York"
     if current_user.is_authenticated:
         zone = current_user.time_zone or zone

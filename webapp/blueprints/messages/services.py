@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
 from webapp.blueprints.claims.services import claim_code_question, visible_claim_by_number, \
     visible_member_by_member_id
-from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail
@@ -21,6 +20,7 @@ from webapp.models import (
     Provider, ProviderAccess, Queue, ReplyTemplate, StoredFile, ThreadRead, ThreadStatus, User,
     UserStatus,
 )
+from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
 REQUIREMENTS = {"claim", "member", "contact", "reference"}

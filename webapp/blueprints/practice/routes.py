@@ -1,10 +1,10 @@
 from flask import abort
 from flask_login import current_user, login_required
 
-from webapp.providers.services import active_providers
 from webapp.blueprints.practice import bp
 from webapp.blueprints.referrals.services import network_profile
 from webapp.htmx import render_page
+from webapp.providers.services import active_providers
 
 # Where the EmblemHealth table sends "changes to my practice that cannot be done in the Provider Profile".
 PRACTICE_CHANGE = dict(category="provider-profile-change", subcategory="practice-change")

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from webapp.audit import commit_view, record_request
 from webapp.blueprints.attachments.services import attach, files_of, register_owner, stored_path
 from webapp.blueprints.attachments.uploads import receive_posted, upload_limits
-from webapp.providers.services import active_providers
 from webapp.blueprints.referrals import bp, services
 from webapp.blueprints.referrals.forms import (AboutForm, AttachmentsForm, CodeSearchForm, DateSearchForm,
                                                DecisionForm, MedicalForm, ReferredForm, ReferringForm, ReviewForm,
@@ -22,8 +21,9 @@ from webapp.extensions import db
 from webapp.helpdesk import live
 from webapp.htmx import redirect_to, render_page
 from webapp.mailer import deliver_pending
-from webapp.security import visible_text
 from webapp.models import ReferralStatus
+from webapp.providers.services import active_providers
+from webapp.security import visible_text
 
 MAX_ID = 2**63 - 1
 TABS = {"services": "Services", "member": "Member Info", "providers": "Providers", "diagnosis": "Diagnosis",

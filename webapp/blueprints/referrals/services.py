@@ -13,8 +13,6 @@ from sqlalchemy import false, or_, select
 
 from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.claims.services import DEMO_DIR, search_members, user_tax_ids, visible_member
-from webapp.providers.services import active_providers
-from webapp.queues.services import ensure_queue
 from webapp.blueprints.referrals.distance import distance_miles, is_known_zip, zip_for_city
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -22,6 +20,8 @@ from webapp.mailer import queue_mail
 from webapp.models import (Member, NetworkProvider, Provider, Referral, ReferralDiagnosis, ReferralService,
                            ReferralStatus, ServiceDecision, User)
 from webapp.models.referrals import SUBMITTED_STATUSES
+from webapp.providers.services import active_providers
+from webapp.queues.services import ensure_queue
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "data" / "referrals"
 UM_QUEUE = ("utilization-management", "Utilization Management")

@@ -7,8 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from webapp.blueprints.account.forms import strip, validate_phone
-from webapp.providers.identity import CLAIMS, SSN, TIN, IdentityProof
 from webapp.identifiers import clean_digits, is_valid_npi
+from webapp.providers.identity import CLAIMS, SSN, TIN, IdentityProof
 
 
 class DetailsForm(FlaskForm):

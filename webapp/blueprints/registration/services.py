@@ -17,9 +17,6 @@ from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcode
 from webapp.blueprints.account.passwords import change_password
 from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
-from webapp.providers.access_requests import (active_administrator, request_access,  # noqa: F401
-                                                        reviewer_description)
-from webapp.providers.services import grant_access
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.mailer import queue_mail, render_mail
@@ -27,6 +24,9 @@ from webapp.models import (AccessStatus, EmailLink, EmailLinkPurpose, PasscodeCh
                            PasscodePurpose, Provider, ProviderAccess, Registration,
                            RegistrationStep, Role, SecurityAnswer, User, UserStatus)
 from webapp.passwords import hash_password
+from webapp.providers.access_requests import (active_administrator, request_access,  # noqa: F401
+                                                        reviewer_description)
+from webapp.providers.services import grant_access
 
 TERMS_TEMPLATE = "registration/_terms_text.html"
 

@@ -3,12 +3,12 @@ from flask import Response, abort, request, stream_with_context
 from flask_login import current_user, login_required
 
 from webapp.audit import record_request
-from webapp.providers.services import active_providers
 from webapp.blueprints.reports import bp, services
 from webapp.blueprints.reports.forms import report_form
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import render_page
+from webapp.providers.services import active_providers
 
 
 def _provider_only():

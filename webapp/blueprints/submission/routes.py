@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from webapp.audit import record_request
 from webapp.blueprints.claims.services import money
-from webapp.providers.services import active_providers
 from webapp.blueprints.submission import bp, rules, services
 from webapp.blueprints.submission.forms import StartForm, submission_form
 from webapp.blueprints.submission.scrubbing import LINE_FIELDS, LINE_LABELS, MAX_DIAGNOSES, MAX_LINES
@@ -14,6 +13,7 @@ from webapp.clock import utcnow, utcnow_naive
 from webapp.extensions import db
 from webapp.htmx import render_page
 from webapp.models import SubmissionStatus
+from webapp.providers.services import active_providers
 
 SECTION_BUTTONS = {"save-providers": "providers", "save-member": "member", "save-diagnoses": "diagnoses",
                    "save-lines": "lines"}

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from webapp.blueprints.submission import rules as rule_data
 from webapp.extensions import db
 from webapp.identifiers import is_valid_npi, is_valid_tax_id
 from webapp.models import Claim, ClaimStatus, Member, Provider, ServiceLine
-from webapp.blueprints.submission import rules as rule_data
 
 MAX_DIAGNOSES = 12
 MAX_LINES = 6  # the rows of the form (the CMS-1500's six)

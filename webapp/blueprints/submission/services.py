@@ -6,15 +6,15 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
-from webapp.extensions import db
-from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, ClaimSubmission, Provider, ServiceLine,
-                           SubmissionStatus, User)
 from webapp.blueprints.claims.services import MAX_ROW_ID, user_tax_ids, visible_members_query
-from webapp.providers.services import active_providers
 from webapp.blueprints.submission import rules as rule_data
 from webapp.blueprints.submission.scrubbing import (CLAIM_LABELS, LINE_FIELDS, MAX_DIAGNOSES, MAX_LINES, Context,
                                                     ParsedClaim, Problem, diagnosis_key, line_key, scrub)
 from webapp.blueprints.submission.x837 import Claim837, Line837
+from webapp.extensions import db
+from webapp.models import (Claim, ClaimDiagnosis, ClaimStatus, ClaimSubmission, Provider, ServiceLine,
+                           SubmissionStatus, User)
+from webapp.providers.services import active_providers
 
 # Every key of the form, in the order of its sections.
 SECTIONS = {
