@@ -124,19 +124,27 @@ def demo_template(tmp_path_factory, databases, migrated_template) -> tuple[Path,
 
 
 @pytest.fixture
+def demo_config(tmp_path, databases, demo_template):
+    """The config of a fresh copy of the demo template (database, index, uploads), dropped
+    afterwards: for fixtures that make their own app on the demo (tests/training, tests/terms)."""
+    template, template_url = demo_template
+    url = databases.copy(template_url, tmp_path, "app")
+    for folder in TEMPLATE_FOLDERS:
+        if (template / folder).is_dir():
+            shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
+    yield make_config(tmp_path, url, TEST_DEMO_COPIED=True)
+    databases.drop(url)
+
+
+@pytest.fixture
 def app_config(request, tmp_path, databases, migrated_template):
     """A fresh database for the test, dropped afterwards: a copy of the demo template when the test
     uses `demo` (directly or through another fixture), else of the empty migrated one."""
-    if "demo" not in request.fixturenames:
-        url = databases.copy(migrated_template, tmp_path, "app")
-        yield make_config(tmp_path, url)
-    else:
-        template, template_url = request.getfixturevalue("demo_template")
-        url = databases.copy(template_url, tmp_path, "app")
-        for folder in TEMPLATE_FOLDERS:
-            if (template / folder).is_dir():
-                shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
-        yield make_config(tmp_path, url, TEST_DEMO_COPIED=True)
+    if "demo" in request.fixturenames:
+        yield request.getfixturevalue("demo_config")
+        return
+    url = databases.copy(migrated_template, tmp_path, "app")
+    yield make_config(tmp_path, url)
     databases.drop(url)
 
 
