@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import sign_in
+from tests.conftest import share_compiled_templates, sign_in
 from webapp.extensions import db
 from webapp.models import User, UserSession
 from webapp.search import get_service
@@ -15,7 +15,7 @@ def new_terms(demo_config):
     """The demo accepted the terms in force; then the plan publishes version 2027-01."""
     from webapp import create_app
 
-    app = create_app(demo_config)
+    app = share_compiled_templates(create_app(demo_config))
     app.config["TERMS_VERSION"] = "2027-01"
     yield app
     get_service(app).stop()

@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 from tests.accounts_helpers import body, mails
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.conftest import DEMO_PASSWORD, share_compiled_templates, sign_in
 from webapp.blueprints.auth.services import create_user
 from webapp.blueprints.providers.services import grant_access, provider_by_npi
 from webapp.blueprints.training import services
@@ -29,7 +29,7 @@ def gated(demo_config):
 
     demo_config["TRAINING_REQUIRED"] = True
     demo_config["PASSWORD_MAX_AGE_DAYS"] = 0  # the clock travels a year: keep passwords out of it
-    app = create_app(demo_config)
+    app = share_compiled_templates(create_app(demo_config))
     yield app
     get_service(app).stop()
     with app.app_context():
