@@ -143,6 +143,8 @@ def load_settings(env: dict | None = None) -> dict:
         "UPLOAD_MAX_FILES": files_per_upload,
         # Whole request: every file at its limit plus room for the form fields.
         "MAX_CONTENT_LENGTH": (upload_mb * files_per_upload + 1) * 1024 * 1024,
+        # Open thread and case pages ask for news this often (helpdesk/_live.html); e2e shortens it.
+        "LIVE_POLL_SECONDS": max(1, _env_int(env, "LIVE_POLL_SECONDS", 15)),
         # Follow-ups on a closed message within this many days reopen it; later ones start a new one.
         "MESSAGE_REOPEN_DAYS": _env_int(env, "MESSAGE_REOPEN_DAYS", 14),
         # Referrals: approved ones are valid this many days; providers farther than this are marked far away.

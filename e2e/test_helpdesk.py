@@ -9,9 +9,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import E2E_LIVE_POLL_SECONDS
 from e2e.helpers import sign_in
 
-LIVE_WAIT = 25_000  # the page asks every 15 s
+LIVE_WAIT = E2E_LIVE_POLL_SECONDS * 1000 + 10_000  # the page asks every 2 s here (LIVE_POLL_SECONDS)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from e2e.accessibility import watch_accessibility
 from e2e.budgets import (BUDGET_ROWS, FIRST_VISIT_BUDGET, FRAGMENT_BUDGET, HTML_CSS_BUDGET, KB,
                          REPEAT_VISIT_BUDGET, BudgetRow, WireMeter, total)
 from e2e.conftest import ROOT
-from e2e.helpers import sign_in
+from e2e.helpers import sign_in, sign_in_over_http
 
 STAFF, AGENT = "staff@sunrise.example", "agent@plan.example"
 USABLE_WITHIN_MS = 2000
@@ -164,7 +164,7 @@ def test_each_page_type_stays_within_its_budget(metered, demo_ids, request, item
     page, meter = metered
     watch = watch_accessibility(request, page, hold_navigations=False)
     if item.login:
-        sign_in(page, item.login)
+        sign_in_over_http(page, item.login)
     path = item.path(demo_ids) if callable(item.path) else item.path
     if item.submit:  # the form's page first (not measured), then the measured submission
         page.goto(path)
@@ -198,7 +198,7 @@ def test_each_page_type_stays_within_its_budget(metered, demo_ids, request, item
 def test_each_htmx_fragment_stays_within_its_budget(metered, request, fragment):
     page, meter = metered
     watch = watch_accessibility(request, page, hold_navigations=False)
-    sign_in(page, fragment.login)
+    sign_in_over_http(page, fragment.login)
     page.goto(fragment.path)
     responses = [t for t in meter.measure(lambda: fragment.swap(page)) if t.kind in ("XHR", "Fetch")]
     watch.wait()

@@ -13,6 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from tests.databases import backend_name, open_databases, postgres_admin_url, postgres_unreachable, \
@@ -26,6 +27,33 @@ DEMO_PASSWORD = "Demo!Pass2026"
 TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
 # What a seeded template holds besides its database, copied with it.
 TEMPLATE_FOLDERS = ("index", "uploads", "mail")
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates, shared by the apps of one test process: each test makes its own
+    app, whose template environment would otherwise parse and compile every template it renders
+    again (~20 ms each). Keyed by template name and source checksum, so an edited template is
+    compiled afresh; every test app has the same Jinja settings (create_app)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def share_compiled_templates(app):
+    """Let `app` reuse the templates other test apps of this process compiled; returns `app`."""
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 def pytest_configure(config):
@@ -124,19 +152,27 @@ def demo_template(tmp_path_factory, databases, migrated_template) -> tuple[Path,
 
 
 @pytest.fixture
+def demo_config(tmp_path, databases, demo_template):
+    """The config of a fresh copy of the demo template (database, index, uploads), dropped
+    afterwards: for fixtures that make their own app on the demo (tests/training, tests/terms)."""
+    template, template_url = demo_template
+    url = databases.copy(template_url, tmp_path, "app")
+    for folder in TEMPLATE_FOLDERS:
+        if (template / folder).is_dir():
+            shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
+    yield make_config(tmp_path, url, TEST_DEMO_COPIED=True)
+    databases.drop(url)
+
+
+@pytest.fixture
 def app_config(request, tmp_path, databases, migrated_template):
     """A fresh database for the test, dropped afterwards: a copy of the demo template when the test
     uses `demo` (directly or through another fixture), else of the empty migrated one."""
-    if "demo" not in request.fixturenames:
-        url = databases.copy(migrated_template, tmp_path, "app")
-        yield make_config(tmp_path, url)
-    else:
-        template, template_url = request.getfixturevalue("demo_template")
-        url = databases.copy(template_url, tmp_path, "app")
-        for folder in TEMPLATE_FOLDERS:
-            if (template / folder).is_dir():
-                shutil.copytree(template / folder, tmp_path / folder, symlinks=True)
-        yield make_config(tmp_path, url, TEST_DEMO_COPIED=True)
+    if "demo" in request.fixturenames:
+        yield request.getfixturevalue("demo_config")
+        return
+    url = databases.copy(migrated_template, tmp_path, "app")
+    yield make_config(tmp_path, url)
     databases.drop(url)
 
 
@@ -145,7 +181,7 @@ def app(app_config):
     """The app with no context pushed: each test-client request gets its own app context and `g`,
     as in production. Tests that touch the database directly use `with app.app_context():` or
     the `app_ctx` fixture (for tests that make no requests)."""
-    app = create_app(app_config)
+    app = share_compiled_templates(create_app(app_config))
     yield app
     get_service(app).stop()  # its writer thread must not outlive the test's database
     with app.app_context():

@@ -145,3 +145,12 @@ def test_case_pages_poll_too_and_show_new_comments(app, client, demo):
     html = client.get(url, headers={"If-None-Match": f'"{tag}"'}).get_data(as_text=True)
     assert 'id="case-comments" hx-swap-oob="innerHTML"' in html
     assert "Please send the operative report." in html
+
+
+def test_the_page_asks_every_15_s_by_default_and_as_often_as_configured(app, client, demo):
+    thread_id = new_thread(app, client)
+    page = client.get(f"/messages/{thread_id}").get_data(as_text=True)
+    assert 'hx-trigger="click, every 15s, live:check"' in page
+    app.config["LIVE_POLL_SECONDS"] = 2
+    page = client.get(f"/messages/{thread_id}").get_data(as_text=True)
+    assert 'hx-trigger="click, every 2s, live:check"' in page

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tests.cases.helpers import new_case
-from tests.conftest import DEMO_PASSWORD, make_config, sign_in
+from tests.conftest import DEMO_PASSWORD, make_config, share_compiled_templates, sign_in
 from tests.submission.helpers import clean_values, load_members
 from webapp import create_app
 from webapp.blueprints.auth.services import create_user, find_user_by_login
@@ -65,9 +65,9 @@ class World:
 def build_world(tmp_path, migrated_database) -> World:
     database = tmp_path / "world.sqlite3"
     shutil.copyfile(migrated_database, database)
-    app = create_app(make_config(tmp_path, database, SEARCH_LIVE_UPDATES=False, SEARCH_STARTUP_REPAIR=False,
-                                 CASE_CREATE_LIMIT=10 ** 6, SIGN_IN_FAILURES_PER_ADDRESS=10 ** 6,
-                                 RATE_LIMIT_PER_ADDRESS=10 ** 6, RATE_LIMIT_PER_EMAIL=10 ** 6))
+    app = share_compiled_templates(create_app(make_config(
+        tmp_path, database, SEARCH_LIVE_UPDATES=False, SEARCH_STARTUP_REPAIR=False, CASE_CREATE_LIMIT=10 ** 6,
+        SIGN_IN_FAILURES_PER_ADDRESS=10 ** 6, RATE_LIMIT_PER_ADDRESS=10 ** 6, RATE_LIMIT_PER_EMAIL=10 ** 6)))
     world = World(app)
     with app.app_context():
         seed_demo(DEMO_PASSWORD)

@@ -4,22 +4,21 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.conftest import share_compiled_templates, sign_in
 from webapp.extensions import db
 from webapp.models import User, UserSession
+from webapp.search import get_service
 
 
 @pytest.fixture
-def new_terms(app_config):
+def new_terms(demo_config):
     """The demo accepted the terms in force; then the plan publishes version 2027-01."""
     from webapp import create_app
-    from webapp.blueprints.demo.services import seed_demo
 
-    app = create_app(app_config)
-    with app.app_context():
-        seed_demo(DEMO_PASSWORD)
+    app = share_compiled_templates(create_app(demo_config))
     app.config["TERMS_VERSION"] = "2027-01"
     yield app
+    get_service(app).stop()
     with app.app_context():
         db.engine.dispose()
 
@@ -81,14 +80,12 @@ def test_plan_staff_are_not_asked(new_terms):
     assert client.get("/terms/accept").headers["Location"] == "/"
 
 
-def test_registration_records_the_version_accepted(app):
+def test_registration_records_the_version_accepted(demo):
     """Submitted through the registration services (in a request context: they build mail links)."""
     from webapp.blueprints.registration import services as registration
     from webapp.providers.services import provider_by_npi
-    from webapp.blueprints.demo.services import seed_demo
 
-    with app.test_request_context():
-        seed_demo(DEMO_PASSWORD)
+    with demo.test_request_context():
         reg = registration.start_registration(full_name="Tess Terms", office_address="1 Main St, Hartford, CT",
                                               mobile_phone="860.555.0100", email="tess@example.com",
                                               position="Biller", lifetime_hours=72).registration

@@ -9,30 +9,29 @@ import time_machine
 from sqlalchemy import select
 
 from tests.accounts_helpers import body, mails
-from tests.conftest import DEMO_PASSWORD, sign_in
+from tests.conftest import DEMO_PASSWORD, share_compiled_templates, sign_in
 from webapp.blueprints.auth.services import create_user
 from webapp.blueprints.training import services
 from webapp.extensions import db
 from webapp.models import Role, TrainingAttempt, TrainingModule, TrainingReminder, User
 from webapp.providers.services import grant_access, provider_by_npi
+from webapp.search import get_service
 
 NOW = datetime(2027, 3, 1, 15, 0)
 SUNRISE_NPI = "1234567893"
 
 
 @pytest.fixture
-def gated(app_config, tmp_path):
-    """The app with the training gate on (tests/conftest turns it off for other features' tests)."""
+def gated(demo_config):
+    """The app on a copy of the demo with the training gate on (tests/conftest turns it off for
+    other features' tests)."""
     from webapp import create_app
 
-    app_config["TRAINING_REQUIRED"] = True
-    app_config["PASSWORD_MAX_AGE_DAYS"] = 0  # the clock travels a year: keep passwords out of it
-    app = create_app(app_config)
-    from webapp.blueprints.demo.services import seed_demo
-
-    with app.app_context():
-        seed_demo(DEMO_PASSWORD)
+    demo_config["TRAINING_REQUIRED"] = True
+    demo_config["PASSWORD_MAX_AGE_DAYS"] = 0  # the clock travels a year: keep passwords out of it
+    app = share_compiled_templates(create_app(demo_config))
     yield app
+    get_service(app).stop()
     with app.app_context():
         db.engine.dispose()
 

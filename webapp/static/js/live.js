@@ -1,4 +1,4 @@
-// Live thread and case pages: the "Check for new messages" link polls (htmx, every 15 s) with the
+// Live thread and case pages: the "Check for new messages" link polls (htmx, every LIVE_POLL_SECONDS, 15 s by default) with the
 // ETag of what the page shows, so "nothing new" is a bodiless 304; no polling while the tab is hidden.
 (function () {
   "use strict";
