@@ -16,14 +16,14 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from e2e.accessibility import AXE_WATCHES, watch_accessibility
-from e2e.budgets import BUDGET_ROWS, budget_table
+from e2e.budgets import BUDGET_ROWS, BudgetRow, budget_table
 from tests.conftest import TEST_PASSWORD_HASH
 from tests.mailbox import free_port, running_smtp_server
 
@@ -170,20 +170,45 @@ def pytest_runtest_call(item):
     return result
 
 
+# Under pytest-xdist the stories run in worker processes: each hands its rows and axe totals to the
+# controller (xdist's workeroutput), which prints them once at the end of the run.
+WORKER_TOTALS: list[dict] = []
+
+
+def _axe_totals() -> dict:
+    return {"stories": len(AXE_WATCHES), "states": sum(w.states for _, w in AXE_WATCHES),
+            "paths": sorted(set().union(*(w.paths for _, w in AXE_WATCHES))) if AXE_WATCHES else [],
+            "violations": sum(len(w.violations) for _, w in AXE_WATCHES)}
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker
+        workeroutput["budget_rows"] = [asdict(row) for row in BUDGET_ROWS]
+        workeroutput["axe"] = _axe_totals()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    output = getattr(node, "workeroutput", None) or {}
+    BUDGET_ROWS.extend(BudgetRow(**row) for row in output.get("budget_rows", []))
+    if output.get("axe", {}).get("stories"):
+        WORKER_TOTALS.append(output["axe"])
+
+
 def pytest_terminal_summary(terminalreporter):
     if BUDGET_ROWS:
         terminalreporter.write_sep("-", "page budgets (bytes on the wire, KB; e2e/test_page_budgets.py)")
         for line in budget_table():
             terminalreporter.write_line(line)
-    if not AXE_WATCHES:
+    totals = WORKER_TOTALS + ([_axe_totals()] if AXE_WATCHES else [])
+    if not totals:
         return
-    states = sum(w.states for _, w in AXE_WATCHES)
-    paths = set().union(*(w.paths for _, w in AXE_WATCHES))
-    violations = sum(len(w.violations) for _, w in AXE_WATCHES)
+    paths = set().union(*(set(t["paths"]) for t in totals))
     terminalreporter.write_sep("-", "accessibility (axe-core, WCAG 2.x A/AA)")
     terminalreporter.write_line(
-        f"{len(AXE_WATCHES)} stories, {states} page states checked on {len(paths)} distinct "
-        f"paths, {violations} violation(s)")
+        f"{sum(t['stories'] for t in totals)} stories, {sum(t['states'] for t in totals)} page states checked "
+        f"on {len(paths)} distinct paths, {sum(t['violations'] for t in totals)} violation(s)")
 
 
 @pytest.hookimpl(hookwrapper=True)
