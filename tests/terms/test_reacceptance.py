@@ -89,14 +89,16 @@ def test_registration_records_the_version_accepted(app):
 
     with app.test_request_context():
         seed_demo(DEMO_PASSWORD)
+        settings = registration.RegistrationSettings.from_config(app.config)
         reg = registration.start_registration(full_name="Tess Terms", office_address="1 Main St, Hartford, CT",
                                               mobile_phone="860.555.0100", email="tess@example.com",
-                                              position="Biller", lifetime_hours=72).registration
+                                              position="Biller", lifetime_hours=72,
+                                              settings=settings).registration
         registration.mark_email_verified(reg)
         registration.accept_terms(reg, "2026-11")
         registration.choose_provider(reg, provider_by_npi("1234567893"), on_behalf=True)
         registration.record_identity(reg, "tin")
-        registration.submit_registration(reg)
+        registration.submit_registration(reg, settings=settings)
         db.session.commit()
         user = db.session.scalar(select(User).where(User.email == "tess@example.com"))
         assert user.terms_version == "2026-11" and user.terms_accepted_at is not None
