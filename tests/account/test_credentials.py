@@ -27,88 +27,102 @@ def _user(password="First#Pass2026"):
 
 # --- passcodes ----------------------------------------------------------------------------------
 
-def test_passcode_is_six_digits_and_stored_only_as_a_hash(app_ctx):
-    code = passcodes.issue_passcode(REG, SUBJECT)
+@pytest.fixture
+def settings(app_ctx) -> passcodes.PasscodeSettings:
+    """Built from the app's config, as the routes do."""
+    return passcodes.PasscodeSettings.from_config(app_ctx.config)
+
+
+def test_passcode_is_six_digits_and_stored_only_as_a_hash(app_ctx, settings):
+    code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
     db.session.commit()
     challenge = db.session.query(PasscodeChallenge).one()
     assert len(code) == 6 and code.isdigit()
     assert code not in challenge.code_hash
 
 
-def test_passcode_works_once(app_ctx):
-    code = passcodes.issue_passcode(REG, SUBJECT)
-    assert passcodes.check_passcode(REG, SUBJECT, code).ok
-    assert passcodes.check_passcode(REG, SUBJECT, code).result is passcodes.PasscodeResult.MISSING
+def test_passcode_works_once(app_ctx, settings):
+    code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
+    assert passcodes.check_passcode(REG, SUBJECT, code, settings=settings).ok
+    assert passcodes.check_passcode(REG, SUBJECT, code, settings=settings).result is passcodes.PasscodeResult.MISSING
 
 
-def test_passcode_expires_with_a_frozen_clock(app_ctx):
+def test_passcode_expires_with_a_frozen_clock(app_ctx, settings):
     minutes = app_ctx.config["PASSCODE_TTL_MINUTES"]
     with time_machine.travel("2026-11-23 09:00:00Z", tick=False) as clock:
-        code = passcodes.issue_passcode(REG, SUBJECT)
+        code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
         clock.shift(timedelta(minutes=minutes, seconds=-1))
-        assert passcodes.check_passcode(REG, SUBJECT, "bad").result is passcodes.PasscodeResult.WRONG
+        assert passcodes.check_passcode(REG, SUBJECT, "bad", settings=settings).result is passcodes.PasscodeResult.WRONG
         clock.shift(timedelta(seconds=2))
-        assert passcodes.check_passcode(REG, SUBJECT, code).result is passcodes.PasscodeResult.EXPIRED
+        check = passcodes.check_passcode(REG, SUBJECT, code, settings=settings)
+        assert check.result is passcodes.PasscodeResult.EXPIRED
 
 
 def test_expiry_is_a_setting(app_ctx):
     app_ctx.config["PASSCODE_TTL_MINUTES"] = 2
+    settings = passcodes.PasscodeSettings.from_config(app_ctx.config)
     with time_machine.travel("2026-11-23 09:00:00Z", tick=False) as clock:
-        code = passcodes.issue_passcode(REG, SUBJECT)
+        code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
         clock.shift(121)
-        assert passcodes.check_passcode(REG, SUBJECT, code).result is passcodes.PasscodeResult.EXPIRED
+        check = passcodes.check_passcode(REG, SUBJECT, code, settings=settings)
+        assert check.result is passcodes.PasscodeResult.EXPIRED
 
 
-def test_resend_replaces_the_code_but_keeps_the_failure_count(app_ctx):
-    old = passcodes.issue_passcode(REG, SUBJECT)
+def test_resend_replaces_the_code_but_keeps_the_failure_count(app_ctx, settings):
+    old = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
     for _ in range(3):
-        passcodes.check_passcode(REG, SUBJECT, "x")
-    new = passcodes.issue_passcode(REG, SUBJECT)
+        passcodes.check_passcode(REG, SUBJECT, "x", settings=settings)
+    new = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
     assert db.session.query(PasscodeChallenge).one().failed_attempts == 3
     if old != new:
-        assert passcodes.check_passcode(REG, SUBJECT, old).attempts_left == 1
-    assert passcodes.check_passcode(REG, SUBJECT, new).ok
+        assert passcodes.check_passcode(REG, SUBJECT, old, settings=settings).attempts_left == 1
+    assert passcodes.check_passcode(REG, SUBJECT, new, settings=settings).ok
 
 
-def test_five_wrong_tries_lock_even_the_right_code_and_resend(app_ctx):
-    code = passcodes.issue_passcode(REG, SUBJECT)
-    results = [passcodes.check_passcode(REG, SUBJECT, "wrong").result for _ in range(5)]
+def test_five_wrong_tries_lock_even_the_right_code_and_resend(app_ctx, settings):
+    code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
+    results = [passcodes.check_passcode(REG, SUBJECT, "wrong", settings=settings).result for _ in range(5)]
     assert results[-1] is passcodes.PasscodeResult.LOCKED and results[0] is passcodes.PasscodeResult.WRONG
-    assert passcodes.check_passcode(REG, SUBJECT, code).result is passcodes.PasscodeResult.LOCKED
+    assert passcodes.check_passcode(REG, SUBJECT, code, settings=settings).result is passcodes.PasscodeResult.LOCKED
     with pytest.raises(passcodes.PasscodeLocked):
-        passcodes.issue_passcode(REG, SUBJECT)
-    assert "try again in" in passcodes.passcode_message(passcodes.check_passcode(REG, SUBJECT, code))
+        passcodes.issue_passcode(REG, SUBJECT, settings=settings)
+    check = passcodes.check_passcode(REG, SUBJECT, code, settings=settings)
+    assert "try again in" in passcodes.passcode_message(check)
 
 
-def test_lock_runs_out(app_ctx):
+def test_lock_runs_out(app_ctx, settings):
     with time_machine.travel("2026-11-23 09:00:00Z", tick=False) as clock:
-        passcodes.issue_passcode(REG, SUBJECT)
+        passcodes.issue_passcode(REG, SUBJECT, settings=settings)
         for _ in range(5):
-            passcodes.check_passcode(REG, SUBJECT, "wrong")
+            passcodes.check_passcode(REG, SUBJECT, "wrong", settings=settings)
         clock.shift(app_ctx.config["PASSCODE_LOCK_MINUTES"] * 60 + 1)
-        code = passcodes.issue_passcode(REG, SUBJECT)
-        assert passcodes.check_passcode(REG, SUBJECT, code).ok
+        code = passcodes.issue_passcode(REG, SUBJECT, settings=settings)
+        assert passcodes.check_passcode(REG, SUBJECT, code, settings=settings).ok
 
 
 # --- links --------------------------------------------------------------------------------------
 
 def test_links_are_signed_single_use_and_expire(app_ctx):
+    key = app_ctx.config["SECRET_KEY"]
     with time_machine.travel("2026-11-23 09:00:00Z", tick=False) as clock:
-        token = links.make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=1))
-        link = links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS)
+        token = links.make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=1), secret_key=key)
+        link = links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=key)
         with pytest.raises(links.LinkError) as wrong_purpose:
-            links.open_link(token, EmailLinkPurpose.APPROVE_ACCESS)
+            links.open_link(token, EmailLinkPurpose.APPROVE_ACCESS, secret_key=key)
         assert wrong_purpose.value.reason == "invalid"
         with pytest.raises(links.LinkError):
-            links.open_link(token[:-2] + "xx", EmailLinkPurpose.CREATE_CREDENTIALS)
+            links.open_link(token[:-2] + "xx", EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=key)
+        with pytest.raises(links.LinkError) as other_key:
+            links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=key + "-rotated")
+        assert other_key.value.reason == "invalid"
         clock.shift(3601)
         with pytest.raises(links.LinkError) as expired:
-            links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS)
+            links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=key)
         assert expired.value.reason == "expired"
         clock.shift(-10)
         links.use_link(link)
         with pytest.raises(links.LinkError) as used:
-            links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS)
+            links.open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=key)
         assert used.value.reason == "used"
 
 

@@ -83,13 +83,15 @@ def _to_identity_step(app, client, *, provider_name="Maria Lopez, MD", tab="prac
 
 def test_only_a_keyed_hash_of_the_ssn_last_four_is_stored(app_ctx, demo):
     maria = provider_by_npi(MARIA_NPI)
+    key = identity.identity_hash_key(app_ctx.config)
     assert maria.ssn_last4_hmac and "6789" not in maria.ssn_last4_hmac
-    assert maria.ssn_last4_hmac == identity.ssn_last4_digest(MARIA_NPI, "6789")
-    assert identity.ssn_last4_digest(SUNRISE_NPI, "6789") != maria.ssn_last4_hmac  # salted by the NPI
+    assert maria.ssn_last4_hmac == identity.ssn_last4_digest(MARIA_NPI, "6789", hash_key=key)
+    assert identity.ssn_last4_digest(SUNRISE_NPI, "6789", hash_key=key) != maria.ssn_last4_hmac  # salted by the NPI
     app_ctx.config["IDENTITY_HASH_KEY"] = "another key"
-    assert identity.ssn_last4_digest(MARIA_NPI, "6789") != maria.ssn_last4_hmac  # keyed
+    other_key = identity.identity_hash_key(app_ctx.config)
+    assert identity.ssn_last4_digest(MARIA_NPI, "6789", hash_key=other_key) != maria.ssn_last4_hmac  # keyed
     with pytest.raises(ValueError):
-        identity.set_ssn_last4(provider_by_npi(SUNRISE_NPI), "1234")  # a group has no SSN
+        identity.set_ssn_last4(provider_by_npi(SUNRISE_NPI), "1234", hash_key=key)  # a group has no SSN
 
 
 @pytest.mark.parametrize("proof, on_behalf, right", [
@@ -104,7 +106,8 @@ def test_only_a_keyed_hash_of_the_ssn_last_four_is_stored(app_ctx, demo):
 ])
 def test_ssn_and_tin_proofs(app_ctx, demo, proof, on_behalf, right):
     maria = provider_by_npi(MARIA_NPI)
-    assert identity.proof_matches(maria, proof, on_behalf=on_behalf, today=TODAY) is right
+    key = identity.identity_hash_key(app_ctx.config)
+    assert identity.proof_matches(maria, proof, on_behalf=on_behalf, today=TODAY, hash_key=key) is right
 
 
 def test_two_recent_claims_of_that_npi_with_their_billed_amounts(app_ctx, demo):
@@ -114,7 +117,8 @@ def test_two_recent_claims_of_that_npi_with_their_billed_amounts(app_ctx, demo):
 
     def matches(claims, today=TODAY):
         proof = IdentityProof(MARIA_NPI, CLAIMS, claims=claims, provider_email="mlopez@sunrise.example")
-        return identity.proof_matches(maria, proof, on_behalf=True, today=today)
+        return identity.proof_matches(maria, proof, on_behalf=True, today=today,
+                                      hash_key=identity.identity_hash_key(app_ctx.config))
 
     assert matches(right)
     assert not matches([right[0], (second.claim_number, second.billed_cents + 1)])  # a wrong amount
@@ -124,34 +128,38 @@ def test_two_recent_claims_of_that_npi_with_their_billed_amounts(app_ctx, demo):
     assert not matches(right, today=date(2028, 1, 1))  # no longer in the last 12 months
 
 
+def _check(proof: IdentityProof, applicant: str, config) -> identity.ProofCheck:
+    """As the registration route checks: settings built from the app's config."""
+    return identity.check_identity(provider_by_npi(MARIA_NPI), proof, applicant=applicant, on_behalf=False,
+                                   today=TODAY, settings=identity.IdentitySettings.from_config(config))
+
+
 def test_refusals_are_counted_and_lock_like_passcodes(app_ctx, demo):
-    maria = provider_by_npi(MARIA_NPI)
     wrong = IdentityProof(MARIA_NPI, SSN, ssn_last4="0000")
     right = IdentityProof(MARIA_NPI, SSN, ssn_last4="6789")
-    checks = [identity.check_identity(maria, wrong, applicant="registration:1", on_behalf=False, today=TODAY)
+    checks = [_check(wrong, "registration:1", app_ctx.config)
               for _ in range(5)]
     assert [c.tries_left for c in checks[:4]] == [4, 3, 2, 1]
     assert checks[-1].locked_minutes == 30 and "locked" in checks[-1].message
     assert "SSN" not in checks[0].message and "NPI" not in checks[0].message  # never which part
     # while locked, even the right proof is refused (and counted)
-    assert not identity.check_identity(maria, right, applicant="registration:1", on_behalf=False, today=TODAY).ok
+    assert not _check(right, "registration:1", app_ctx.config).ok
     # another applicant is not locked out by the first one's tries
-    assert identity.check_identity(maria, right, applicant="registration:2", on_behalf=False, today=TODAY).ok
+    assert _check(right, "registration:2", app_ctx.config).ok
     keys = set(db.session.scalars(select(IdentityProofThrottle.key)))
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in keys)  # hashes only, no ids or NPIs
     with time_machine.travel("2026-12-01 15:31:00+00:00", tick=False):
-        assert identity.check_identity(maria, right, applicant="registration:1", on_behalf=False, today=TODAY).ok
+        assert _check(right, "registration:1", app_ctx.config).ok
 
 
 def test_many_applicants_guessing_one_provider_lock_that_provider(app_ctx, demo):
     app_ctx.config["IDENTITY_PROOF_MAX_PER_PROVIDER"] = 6
-    maria = provider_by_npi(MARIA_NPI)
     wrong = IdentityProof(MARIA_NPI, SSN, ssn_last4="0000")
     for number in range(6):
-        check = identity.check_identity(maria, wrong, applicant=f"registration:{number}", on_behalf=False, today=TODAY)
+        check = _check(wrong, f"registration:{number}", app_ctx.config)
     assert check.locked_minutes
     right = IdentityProof(MARIA_NPI, SSN, ssn_last4="6789")
-    assert not identity.check_identity(maria, right, applicant="registration:99", on_behalf=False, today=TODAY).ok
+    assert not _check(right, "registration:99", app_ctx.config).ok
 
 
 # --- the two ways in ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from tests.accounts_helpers import DETAILS
-from webapp.blueprints.account.passcodes import PasscodeResult, check_passcode, issue_passcode, user_subject
+from webapp.blueprints.account.passcodes import (PasscodeResult, PasscodeSettings, check_passcode, issue_passcode,
+                                                 user_subject)
 from webapp.extensions import db
 from webapp.models import AuditEvent, PasscodeChallenge, PasscodePurpose, User
 
@@ -36,12 +37,13 @@ def test_twenty_parallel_wrong_codes_count_twenty_and_only_four_say_tries_left(a
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "staff@sunrise.example"))
         subject = user_subject(user)
-        issue_passcode(PasscodePurpose.CHANGE_PASSWORD, subject)
+        settings = PasscodeSettings.from_config(app.config)
+        issue_passcode(PasscodePurpose.CHANGE_PASSWORD, subject, settings=settings)
         db.session.commit()
 
     def wrong(_):
         with app.app_context():
-            check = check_passcode(PasscodePurpose.CHANGE_PASSWORD, subject, "not-it")
+            check = check_passcode(PasscodePurpose.CHANGE_PASSWORD, subject, "not-it", settings=settings)
             db.session.commit()
             return check
 

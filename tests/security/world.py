@@ -77,7 +77,8 @@ def build_world(tmp_path, migrated_database) -> World:
         applicant = create_user(email="applicant@example.com", first_name="Ann", last_name="Applicant",
                                 role=Role.STAFF, status=UserStatus.PENDING)
         db.session.flush()
-        pending = request_access(applicant, sunrise)
+        pending = request_access(applicant, sunrise, approval_link_days=app.config["APPROVAL_LINK_DAYS"],
+                                 secret_key=app.config["SECRET_KEY"])
         staff = find_user_by_login("staff@sunrise.example")
         own_access = db.session.scalar(select(ProviderAccess).where(ProviderAccess.user_id == staff.id))
         claim = db.session.scalar(select(Claim).where(Claim.tax_id == "000123456").order_by(Claim.id))

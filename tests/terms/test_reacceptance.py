@@ -5,16 +5,17 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import share_compiled_templates, sign_in
+from webapp import create_app
+from webapp.blueprints.registration import services as registration
 from webapp.extensions import db
 from webapp.models import User, UserSession
+from webapp.providers.services import provider_by_npi
 from webapp.search import get_service
 
 
 @pytest.fixture
 def new_terms(demo_config):
     """The demo accepted the terms in force; then the plan publishes version 2027-01."""
-    from webapp import create_app
-
     app = share_compiled_templates(create_app(demo_config))
     app.config["TERMS_VERSION"] = "2027-01"
     yield app
@@ -82,18 +83,17 @@ def test_plan_staff_are_not_asked(new_terms):
 
 def test_registration_records_the_version_accepted(demo):
     """Submitted through the registration services (in a request context: they build mail links)."""
-    from webapp.blueprints.registration import services as registration
-    from webapp.providers.services import provider_by_npi
-
     with demo.test_request_context():
+        settings = registration.RegistrationSettings.from_config(demo.config)
         reg = registration.start_registration(full_name="Tess Terms", office_address="1 Main St, Hartford, CT",
                                               mobile_phone="860.555.0100", email="tess@example.com",
-                                              position="Biller", lifetime_hours=72).registration
+                                              position="Biller", lifetime_hours=72,
+                                              settings=settings).registration
         registration.mark_email_verified(reg)
         registration.accept_terms(reg, "2026-11")
         registration.choose_provider(reg, provider_by_npi("1234567893"), on_behalf=True)
         registration.record_identity(reg, "tin")
-        registration.submit_registration(reg)
+        registration.submit_registration(reg, settings=settings)
         db.session.commit()
         user = db.session.scalar(select(User).where(User.email == "tess@example.com"))
         assert user.terms_version == "2026-11" and user.terms_accepted_at is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from webapp.blueprints.account.links import make_link_token
@@ -28,9 +27,11 @@ def reviewer_description(provider: Provider) -> str:
 
 
 def request_access(user: User, provider: Provider, *, on_behalf: bool = True, wants_administrator: bool = False,
-                   replace_administrator: bool = False, identity_proof: str | None = None) -> ProviderAccess:
+                   replace_administrator: bool = False, identity_proof: str | None = None,
+                   approval_link_days: int, secret_key: str) -> ProviderAccess:
     """A pending ProviderAccess for `provider`, announced to its approver (also My Collections).
-    `identity_proof` says how the applicant proved the provider's identity (never the proof)."""
+    `identity_proof` says how the applicant proved the provider's identity (never the proof); a
+    provider approving by emailed link gets one valid `approval_link_days`, signed with `secret_key`."""
     access = db.session.scalar(select(ProviderAccess).where(
         ProviderAccess.user_id == user.id, ProviderAccess.provider_id == provider.id))
     if access is not None and access.status is AccessStatus.ACTIVE:
@@ -45,11 +46,12 @@ def request_access(user: User, provider: Provider, *, on_behalf: bool = True, wa
     access.wants_administrator = wants_administrator or replace_administrator
     access.replace_administrator = replace_administrator
     db.session.flush()
-    notify_approver(access, on_behalf=on_behalf)
+    notify_approver(access, on_behalf=on_behalf, approval_link_days=approval_link_days, secret_key=secret_key)
     return access
 
 
-def notify_approver(access: ProviderAccess, *, on_behalf: bool = True) -> None:
+def notify_approver(access: ProviderAccess, *, on_behalf: bool = True, approval_link_days: int,
+                    secret_key: str) -> None:
     """The provider's administrator reviews; without one, the provider by the emailed link (to the
     address on file); without either, Provider Services (its queue, no mail)."""
     provider = access.provider
@@ -60,8 +62,8 @@ def notify_approver(access: ProviderAccess, *, on_behalf: bool = True) -> None:
                    render_mail("mail/access_request_admin.txt", provider_name=provider.name, who=who,
                                access_id=access.id, replace=access.replace_administrator))
     elif provider.email:
-        token = make_link_token(EmailLinkPurpose.APPROVE_ACCESS,
-                                timedelta(days=current_app.config["APPROVAL_LINK_DAYS"]), access_id=access.id)
+        token = make_link_token(EmailLinkPurpose.APPROVE_ACCESS, timedelta(days=approval_link_days),
+                                secret_key=secret_key, access_id=access.id)
         queue_mail(provider.email, "ProviderDesk: please approve or reject an access request",
                    render_mail("mail/access_request_provider.txt", applicant=access.user.full_name,
                                provider_name=provider.name, who=who, token=token))

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, case, delete, or_, select, update
 
 from webapp.blueprints.account.questions import check_security_answer, security_questions_of
@@ -35,25 +35,42 @@ ON_FILE = "what we have on file for this provider"
 
 # --- the keyed hash of SSN last four ---------------------------------------------------------------
 
-def _hash_key() -> bytes:
-    configured = current_app.config.get("IDENTITY_HASH_KEY")
+def identity_hash_key(config: Mapping) -> bytes:
+    """The key of the SSN hashes: IDENTITY_HASH_KEY when set, else one derived from SECRET_KEY."""
+    configured = config.get("IDENTITY_HASH_KEY")
     if configured:
         return configured.encode()
     # Derived, so the SSN hashes are not keyed with the very key that signs cookies.
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"provider-ssn-last4", hashlib.sha256).digest()
+    return hmac.new(config["SECRET_KEY"].encode(), b"provider-ssn-last4", hashlib.sha256).digest()
 
 
-def ssn_last4_digest(npi: str, last4: str) -> str:
-    return hmac.new(_hash_key(), f"{npi}:{last4}".encode(), hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class IdentitySettings:
+    """The identity-proof settings, built once by the caller (route, command) from the app's config."""
+    hash_key: bytes  # keys the SSN last-four hashes
+    max_attempts: int  # per applicant
+    max_per_provider: int
+    lock_minutes: int
+    claims_months: int  # how recent the two claims must be
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> IdentitySettings:
+        return cls(hash_key=identity_hash_key(config), max_attempts=config["IDENTITY_PROOF_MAX_ATTEMPTS"],
+                   max_per_provider=config["IDENTITY_PROOF_MAX_PER_PROVIDER"],
+                   lock_minutes=config["IDENTITY_PROOF_LOCK_MINUTES"], claims_months=config["IDENTITY_CLAIMS_MONTHS"])
 
 
-def set_ssn_last4(provider: Provider, last4: str) -> None:
+def ssn_last4_digest(npi: str, last4: str, *, hash_key: bytes) -> str:
+    return hmac.new(hash_key, f"{npi}:{last4}".encode(), hashlib.sha256).hexdigest()
+
+
+def set_ssn_last4(provider: Provider, last4: str, *, hash_key: bytes) -> None:
     """Keep a keyed hash of an individual provider's SSN last four (caller commits)."""
     if provider.kind is not ProviderKind.PRACTITIONER:
         raise ValueError("only individual providers have an SSN")
     if len(last4) != 4 or not last4.isascii() or not last4.isdigit():
         raise ValueError("the last four of an SSN are four digits")
-    provider.ssn_last4_hmac = ssn_last4_digest(provider.npi, last4)
+    provider.ssn_last4_hmac = ssn_last4_digest(provider.npi, last4, hash_key=hash_key)
 
 
 # --- proofs ----------------------------------------------------------------------------------------
@@ -113,13 +130,13 @@ def recent_claims_match(npi: str, claims: list[tuple[str, int]], today: date, mo
 
 
 def proof_matches(provider: Provider, proof: IdentityProof, *, on_behalf: bool, today: date,
-                  claim_months: int = 12) -> bool:
+                  hash_key: bytes, claim_months: int = 12) -> bool:
     """Does the proof fit the provider on file? Every part is checked; no part is reported."""
     if not _same(proof.npi, provider.npi):
         return False
     if proof.method == SSN:
-        right = bool(provider.ssn_last4_hmac) and _same(ssn_last4_digest(provider.npi, proof.ssn_last4),
-                                                         provider.ssn_last4_hmac)
+        right = bool(provider.ssn_last4_hmac) and _same(
+            ssn_last4_digest(provider.npi, proof.ssn_last4, hash_key=hash_key), provider.ssn_last4_hmac)
     elif proof.method == TIN:
         right = _same(proof.tax_id, provider.tax_id)
     elif proof.method == CLAIMS and on_behalf:  # the provider themselves proves with SSN or TIN
@@ -161,11 +178,11 @@ def _count_failure(key: str, limit: int, lock_minutes: int, now: datetime) -> tu
         .execution_options(synchronize_session=False)).one())
 
 
-def throttled_check(limits: dict[str, int], right: callable) -> ProofCheck:
+def throttled_check(limits: dict[str, int], right: callable, *, lock_minutes: int) -> ProofCheck:
     """Run `right()` unless a key is locked; count a refusal against every key in `limits`
-    ({key: max tries}); a right answer clears the first key (the applicant's)."""
+    ({key: max tries}), locking a key `lock_minutes` at its limit; a right answer clears the first
+    key (the applicant's)."""
     now = utcnow_naive()
-    lock_minutes = current_app.config["IDENTITY_PROOF_LOCK_MINUTES"]
     locked = any(_locked_minutes(key, now) for key in limits)
     if not locked and right():
         first = next(iter(limits))
@@ -184,14 +201,14 @@ def _minutes(until: datetime, now: datetime) -> int:
 
 
 def check_identity(provider: Provider, proof: IdentityProof, *, applicant: str, on_behalf: bool,
-                   today: date) -> ProofCheck:
+                   today: date, settings: IdentitySettings) -> ProofCheck:
     """The proof of an applicant ("registration:12", "user:7") for `provider`, throttled per
     applicant and per provider."""
-    config = current_app.config
-    limits = {throttle_key("applicant", applicant): config["IDENTITY_PROOF_MAX_ATTEMPTS"],
-              throttle_key("provider", provider.id): config["IDENTITY_PROOF_MAX_PER_PROVIDER"]}
+    limits = {throttle_key("applicant", applicant): settings.max_attempts,
+              throttle_key("provider", provider.id): settings.max_per_provider}
     return throttled_check(limits, lambda: proof_matches(
-        provider, proof, on_behalf=on_behalf, today=today, claim_months=config["IDENTITY_CLAIMS_MONTHS"]))
+        provider, proof, on_behalf=on_behalf, today=today, hash_key=settings.hash_key,
+        claim_months=settings.claims_months), lock_minutes=settings.lock_minutes)
 
 
 # --- security questions ----------------------------------------------------------------------------
@@ -204,27 +221,30 @@ def provider_account(provider: Provider) -> User | None:
     return user if user is not None and user.is_active and security_questions_of(user) else None
 
 
-def check_security_answers(user: User, answers: dict[str, str], *, who: str) -> ProofCheck:
+def check_security_answers(user: User, answers: dict[str, str], *, who: str,
+                           settings: IdentitySettings) -> ProofCheck:
     """Every one of the user's security questions answered right (throttled per `who`)."""
-    limits = {throttle_key("questions", who): current_app.config["IDENTITY_PROOF_MAX_ATTEMPTS"]}
+    limits = {throttle_key("questions", who): settings.max_attempts}
 
     def right() -> bool:
         questions = security_questions_of(user)
         results = [check_security_answer(user, q.question, answers.get(q.question, "")) for q in questions]
         return bool(questions) and all(results)
 
-    return throttled_check(limits, right)
+    return throttled_check(limits, right, lock_minutes=settings.lock_minutes)
 
 
-def check_provider_side(provider: Provider, *, ssn_last4: str, tax_id: str, who: str) -> ProofCheck:
+def check_provider_side(provider: Provider, *, ssn_last4: str, tax_id: str, who: str,
+                        settings: IdentitySettings) -> ProofCheck:
     """The provider's own check when they approve by link and have no account with security
     questions: the last four of their SSN (individuals) or their Tax ID (groups)."""
-    limits = {throttle_key("provider-approval", who): current_app.config["IDENTITY_PROOF_MAX_ATTEMPTS"],
-              throttle_key("provider", provider.id): current_app.config["IDENTITY_PROOF_MAX_PER_PROVIDER"]}
+    limits = {throttle_key("provider-approval", who): settings.max_attempts,
+              throttle_key("provider", provider.id): settings.max_per_provider}
 
     def right() -> bool:
         if provider.ssn_last4_hmac:
-            return _same(ssn_last4_digest(provider.npi, ssn_last4), provider.ssn_last4_hmac)
+            return _same(ssn_last4_digest(provider.npi, ssn_last4, hash_key=settings.hash_key),
+                         provider.ssn_last4_hmac)
         return _same(tax_id, provider.tax_id)
 
-    return throttled_check(limits, right)
+    return throttled_check(limits, right, lock_minutes=settings.lock_minutes)

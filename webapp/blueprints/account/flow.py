@@ -81,7 +81,8 @@ def verify_step(step: PasscodeStep, form: FlaskForm, on_success: Callable[[], ob
     `on_success()` for a right one, else shows why next to the field. Failures and locks are
     audited (by purpose; no subject, so nothing tells real from decoy)."""
     if form.validate_on_submit():
-        check = passcodes.check_passcode(step.purpose, step.subject, form.passcode.data)
+        check = passcodes.check_passcode(step.purpose, step.subject, form.passcode.data,
+                                         settings=passcodes.PasscodeSettings.from_config(current_app.config))
         if not check.ok:
             audit.record_request(f"passcode.{check.result.value}", "passcode", step.purpose.value)
         db.session.commit()

@@ -6,7 +6,6 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import update
 
@@ -22,22 +21,22 @@ class LinkError(Exception):
         self.reason = reason
 
 
-def _serializer(purpose: EmailLinkPurpose) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"email-link:{purpose.value}")
+def _serializer(purpose: EmailLinkPurpose, secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=f"email-link:{purpose.value}")
 
 
 def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def make_link_token(purpose: EmailLinkPurpose, lifetime: timedelta, **refs) -> str:
-    """Add an EmailLink (the caller commits) and return the signed token for its URL."""
+def make_link_token(purpose: EmailLinkPurpose, lifetime: timedelta, *, secret_key: str, **refs) -> str:
+    """Add an EmailLink (the caller commits) and return the token for its URL, signed with `secret_key`."""
     secret = secrets.token_urlsafe(24)
     link = EmailLink(purpose=purpose, secret_hash=_secret_hash(secret),
                      expires_at=utcnow_naive() + lifetime, **refs)
     db.session.add(link)
     db.session.flush()
-    return _serializer(purpose).dumps([link.id, secret])
+    return _serializer(purpose, secret_key).dumps([link.id, secret])
 
 
 def retire_links(purpose: EmailLinkPurpose, user_id: int) -> None:
@@ -48,10 +47,10 @@ def retire_links(purpose: EmailLinkPurpose, user_id: int) -> None:
         EmailLink.expires_at > now).values(expires_at=now))
 
 
-def open_link(token: str, purpose: EmailLinkPurpose) -> EmailLink:
+def open_link(token: str, purpose: EmailLinkPurpose, *, secret_key: str) -> EmailLink:
     """The link behind `token`, if signed, known, unexpired and unused; else LinkError."""
     try:
-        link_id, secret = _serializer(purpose).loads(token)
+        link_id, secret = _serializer(purpose, secret_key).loads(token)
     except (BadSignature, ValueError, TypeError) as exc:
         raise LinkError("invalid") from exc
     link = db.session.get(EmailLink, link_id) if isinstance(link_id, int) else None
@@ -69,6 +68,7 @@ def use_link(link: EmailLink) -> None:
     link.used_at = utcnow_naive()
 
 
-def public_url(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"] + path
+def public_url(path: str, *, base_url: str) -> str:
+    """`path` on the public site (`base_url`: the configured PUBLIC_BASE_URL)."""
+    return base_url + path
 

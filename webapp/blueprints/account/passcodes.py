@@ -13,10 +13,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, case, delete, or_, select, update
 
 from webapp.clock import utcnow_naive
@@ -28,6 +28,20 @@ PASSCODE_DIGITS = 6
 
 
 # --- passcodes ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PasscodeSettings:
+    """The passcode settings, built once by the caller (route, command) from the app's config."""
+    secret_key: str  # keys the stored code hashes
+    lifetime_minutes: int
+    max_attempts: int
+    lock_minutes: int
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> PasscodeSettings:
+        return cls(secret_key=config["SECRET_KEY"], lifetime_minutes=config["PASSCODE_TTL_MINUTES"],
+                   max_attempts=config["PASSCODE_MAX_ATTEMPTS"], lock_minutes=config["PASSCODE_LOCK_MINUTES"])
+
 
 class PasscodeResult(str, enum.Enum):
     OK = "ok"
@@ -54,9 +68,8 @@ class PasscodeLocked(Exception):
         self.minutes = minutes
 
 
-def _code_hash(challenge_key: str, code: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{challenge_key}:{code}".encode(), hashlib.sha256).hexdigest()
+def _code_hash(secret_key: str, challenge_key: str, code: str) -> str:
+    return hmac.new(secret_key.encode(), f"{challenge_key}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def _challenge(purpose: PasscodePurpose, subject: str) -> PasscodeChallenge | None:
@@ -77,14 +90,13 @@ def lock_minutes_left(purpose: PasscodePurpose, subject: str) -> int:
     return 0
 
 
-def issue_passcode(purpose: PasscodePurpose, subject: str) -> str:
+def issue_passcode(purpose: PasscodePurpose, subject: str, *, settings: PasscodeSettings) -> str:
     """Create or replace the code for (purpose, subject); return the plain code to mail.
 
     The count of wrong tries survives a resend; a locked challenge refuses (PasscodeLocked).
     The caller commits (together with the mail that carries the code).
     """
     now = utcnow_naive()
-    config = current_app.config
     challenge = _challenge(purpose, subject)
     if challenge is None:
         challenge = PasscodeChallenge(purpose=purpose, subject=subject, failed_attempts=0, sends=0)
@@ -94,28 +106,29 @@ def issue_passcode(purpose: PasscodePurpose, subject: str) -> str:
     elif challenge.locked_until:  # the lock has run out: a fresh start
         challenge.locked_until, challenge.failed_attempts = None, 0
     code = f"{secrets.randbelow(10 ** PASSCODE_DIGITS):0{PASSCODE_DIGITS}d}"
-    challenge.code_hash = _code_hash(f"{purpose.value}:{subject}", code)
+    challenge.code_hash = _code_hash(settings.secret_key, f"{purpose.value}:{subject}", code)
     challenge.created_at = now
-    challenge.expires_at = now + timedelta(minutes=config["PASSCODE_TTL_MINUTES"])
+    challenge.expires_at = now + timedelta(minutes=settings.lifetime_minutes)
     challenge.used_at = None
     challenge.sends = (challenge.sends or 0) + 1
     return code
 
 
-def check_passcode(purpose: PasscodePurpose, subject: str, code: str) -> PasscodeCheck:
+def check_passcode(purpose: PasscodePurpose, subject: str, code: str, *,
+                   settings: PasscodeSettings) -> PasscodeCheck:
     """Check a typed code; a right one is used up. Every refused try (wrong, or any try while
     locked) counts, atomically. The caller commits (failures must be kept)."""
     now = utcnow_naive()
-    config = current_app.config
-    max_attempts = config["PASSCODE_MAX_ATTEMPTS"]
+    max_attempts = settings.max_attempts
     challenge = _challenge(purpose, subject)
     if challenge is None or challenge.used_at is not None:
         return PasscodeCheck(PasscodeResult.MISSING)
     locked = challenge.locked_until is not None and challenge.locked_until > now
     typed = re.sub(r"\s", "", code or "")
-    right = hmac.compare_digest(_code_hash(f"{purpose.value}:{subject}", typed), challenge.code_hash)
+    typed_hash = _code_hash(settings.secret_key, f"{purpose.value}:{subject}", typed)
+    right = hmac.compare_digest(typed_hash, challenge.code_hash)
     if locked or not right or subject.startswith("email:"):  # a decoy code is never right
-        failures, locked_until = _count_failure(challenge.id, now, max_attempts, config["PASSCODE_LOCK_MINUTES"])
+        failures, locked_until = _count_failure(challenge.id, now, max_attempts, settings.lock_minutes)
         if locked_until is not None and locked_until > now:
             return PasscodeCheck(PasscodeResult.LOCKED, locked_minutes=_minutes_until(locked_until, now))
         return PasscodeCheck(PasscodeResult.WRONG, attempts_left=max(1, max_attempts - failures))
@@ -172,15 +185,13 @@ def user_subject(user: User) -> str:
     return f"user:{user.id}"
 
 
-def decoy_subject(email: str) -> str:
+def decoy_subject(email: str, *, secret_key: str) -> str:
     """The challenge subject for an address that must not be revealed (a keyed hash, no address)."""
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"decoy:{email.strip().lower()}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(secret_key.encode(), f"decoy:{email.strip().lower()}".encode(), hashlib.sha256).hexdigest()
     return f"email:{digest[:60]}"
 
 
-def send_user_passcode(user: User, purpose: PasscodePurpose, why: str) -> None:
+def send_user_passcode(user: User, purpose: PasscodePurpose, why: str, *, settings: PasscodeSettings) -> None:
     """Issue a code for (purpose, user) and queue its mail (PasscodeLocked while locked)."""
-    code = issue_passcode(purpose, user_subject(user))
-    queue_mail(user.email, "Your ProviderDesk passcode",
-               passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"], why))
+    code = issue_passcode(purpose, user_subject(user), settings=settings)
+    queue_mail(user.email, "Your ProviderDesk passcode", passcode_mail_body(code, settings.lifetime_minutes, why))

@@ -15,7 +15,7 @@ from webapp.blueprints.account.flow import (PasscodeStep, rate_limited, resend_s
 from webapp.blueprints.account.forms import (ChangePasswordForm, EmailOnlyForm, SecurityAnswerForm,
                                              VerificationCodeForm)
 from webapp.blueprints.account.links import public_url
-from webapp.blueprints.account.passcodes import (PasscodeLocked, decoy_subject, issue_passcode,
+from webapp.blueprints.account.passcodes import (PasscodeLocked, PasscodeSettings, decoy_subject, issue_passcode,
                                                  passcode_mail_body, user_subject)
 from webapp.blueprints.account.passwords import password_expired as password_is_expired
 from webapp.blueprints.account.passwords import password_rules
@@ -76,22 +76,24 @@ def _send_code(email: str) -> None:
     """A code for a real account; for any other address a never-mailed decoy code and a mail that
     says there is no account (so the screens, counts and mail notices are the same)."""
     user = _account(email)
+    settings = PasscodeSettings.from_config(current_app.config)
     if user is not None:
-        code = issue_passcode(PURPOSE, user_subject(user))
+        code = issue_passcode(PURPOSE, user_subject(user), settings=settings)
         queue_mail(user.email, "Your ProviderDesk verification code",
-                   passcode_mail_body(code, current_app.config["PASSCODE_TTL_MINUTES"], "reset your password"))
+                   passcode_mail_body(code, settings.lifetime_minutes, "reset your password"))
     else:
-        issue_passcode(PURPOSE, decoy_subject(email))
+        issue_passcode(PURPOSE, decoy_subject(email, secret_key=settings.secret_key), settings=settings)
         queue_mail(email, "ProviderDesk password reset",
                    "Someone (maybe you) asked to reset a ProviderDesk password for this email address, "
                    "but there is no active account with it.\n"
-                   f"To register, go to {public_url('/register')}.\n\n"
+                   f"To register, go to {public_url('/register', base_url=current_app.config['PUBLIC_BASE_URL'])}.\n\n"
                    "If it was not you, you can ignore this email.")
 
 
 def _step(email: str) -> PasscodeStep:
     user = _account(email)
-    return PasscodeStep(PURPOSE, user_subject(user) if user else decoy_subject(email), email,
+    subject = user_subject(user) if user else decoy_subject(email, secret_key=current_app.config["SECRET_KEY"])
+    return PasscodeStep(PURPOSE, subject, email,
                         action=url_for("auth.forgot_password_verify"),
                         resend_url=url_for("auth.forgot_password_resend"))
 

@@ -18,7 +18,7 @@ from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import Provider, ProviderKind, Role, User, UserStatus
 from webapp.providers.access_requests import request_access
-from webapp.providers.identity import set_ssn_last4
+from webapp.providers.identity import identity_hash_key, set_ssn_last4
 from webapp.providers.services import create_provider, grant_access, provider_by_npi
 from webapp.queues.services import assign_agent, ensure_queue, ensure_standard_queues
 
@@ -86,7 +86,8 @@ def seed_demo(password: str) -> list[DemoLogin]:
     queues[PROVIDER_SERVICES_QUEUE[0]] = ensure_queue(*PROVIDER_SERVICES_QUEUE)
     sunrise = _ensure_provider(SUNRISE)
     maria = _ensure_provider(MARIA_LOPEZ, group=sunrise)
-    set_ssn_last4(maria, DEMO_SSN_LAST4[maria.npi])  # again each time: the key may have changed
+    # Again each time: the key may have changed.
+    set_ssn_last4(maria, DEMO_SSN_LAST4[maria.npi], hash_key=identity_hash_key(current_app.config))
     harbor = _ensure_provider(HARBOR)
     providers_by_npi = {p.npi: p for p in (sunrise, harbor)}
     db.session.flush()
@@ -132,5 +133,6 @@ def _seed_provider_services_request() -> None:
                                 role=Role.STAFF, status=UserStatus.PENDING, position="Office Manager",
                                 mobile_phone="203.555.0188")
         db.session.flush()
-        request_access(applicant, lakeside)
+        request_access(applicant, lakeside, approval_link_days=current_app.config["APPROVAL_LINK_DAYS"],
+                       secret_key=current_app.config["SECRET_KEY"])
     db.session.commit()

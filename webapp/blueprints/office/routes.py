@@ -5,6 +5,7 @@ from webapp import audit
 from webapp.blueprints.account.flow import send_mail_now
 from webapp.blueprints.office import bp, services
 from webapp.blueprints.office.forms import PhoneCheckForm
+from webapp.blueprints.registration.services import RegistrationSettings
 from webapp.extensions import db
 from webapp.htmx import redirect_to, render_page
 from webapp.models import UserStatus
@@ -92,7 +93,7 @@ def resend_invitation(user_id):
         flash(f"{user.full_name} has already set up their account; there is no invitation to resend.", "info")
         return _back()
     services.resend_invitation(user, rows[0].accesses[0].provider, current_app.config["CREDENTIALS_LINK_HOURS"],
-                               by=current_user)
+                               by=current_user, secret_key=current_app.config["SECRET_KEY"])
     audit.record_request("office.invitation_resent", "user", user.id)
     db.session.commit()
     if send_mail_now(user.email):
@@ -113,7 +114,8 @@ def provider_services_request(access_id):
         abort(403)  # supervisors read every queue; deciding is for the queue's agents
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
-        services.decide_by_phone(access, agent=current_user, approve=approve, note=form.note.data)
+        services.decide_by_phone(access, agent=current_user, approve=approve, note=form.note.data,
+                                 settings=RegistrationSettings.from_config(current_app.config))
         audit.record_request("provider_services.approved" if approve else "provider_services.rejected",
                              "provider_access", access.id)
         db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp.blueprints.account import sessions
 from webapp.blueprints.account.links import make_link_token, retire_links
-from webapp.blueprints.registration.services import decide_access
+from webapp.blueprints.registration.services import RegistrationSettings, decide_access
 from webapp.blueprints.training import services as training
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -89,11 +89,12 @@ def enable_account(user: User) -> None:
     user.status = UserStatus.ACTIVE if user.password_hash else UserStatus.PENDING
 
 
-def resend_invitation(user: User, provider: Provider, link_hours: int, *, by: User) -> None:
+def resend_invitation(user: User, provider: Provider, link_hours: int, *, by: User, secret_key: str) -> None:
     """A new single-use link, valid `link_hours`, to create a password and security questions; the
     links sent before stop working."""
     retire_links(EmailLinkPurpose.CREATE_CREDENTIALS, user.id)
-    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=link_hours), user_id=user.id)
+    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=link_hours), secret_key=secret_key,
+                            user_id=user.id)
     inviter = "The health plan's portal administrator" if by.is_admin else f"{provider.name}'s administrator"
     queue_mail(user.email, "ProviderDesk: your invitation",
                render_mail("mail/invitation_again.txt", inviter=inviter, provider_name=provider.name,
@@ -129,7 +130,8 @@ def holds_provider_services(user: User) -> bool:
     return user.reads_all_queues or any(q.slug == PROVIDER_SERVICES_QUEUE[0] for q in user.queues)
 
 
-def decide_by_phone(access: ProviderAccess, *, agent: User, approve: bool, note: str) -> None:
+def decide_by_phone(access: ProviderAccess, *, agent: User, approve: bool, note: str,
+                    settings: RegistrationSettings) -> None:
     """Approve (after a phone check with the provider) or reject; the note stays internal."""
-    decide_access(access, approve=approve, decided_by=agent, reason=None)
+    decide_access(access, approve=approve, decided_by=agent, reason=None, settings=settings)
     access.staff_note = note.strip()[:500]

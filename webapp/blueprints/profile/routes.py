@@ -7,7 +7,7 @@ from webapp import audit
 from webapp.blueprints.account import sessions
 from webapp.blueprints.account.flow import PasscodeStep, resend_step, save_new_password, verify_step
 from webapp.blueprints.account.forms import ChangePasswordForm, ChangeSecurityForm, VerificationCodeForm
-from webapp.blueprints.account.passcodes import send_user_passcode, user_subject
+from webapp.blueprints.account.passcodes import PasscodeSettings, send_user_passcode, user_subject
 from webapp.blueprints.account.passwords import password_rules
 from webapp.blueprints.account.questions import set_security_answers
 from webapp.blueprints.profile import bp, services
@@ -81,7 +81,9 @@ def start_verification(purpose):
         abort(404)
     code_purpose, why, _ = PURPOSES[purpose]
     user = _user()
-    return resend_step(_step(purpose), VerificationCodeForm(), lambda: send_user_passcode(user, code_purpose, why),
+    settings = PasscodeSettings.from_config(current_app.config)
+    return resend_step(_step(purpose), VerificationCodeForm(),
+                       lambda: send_user_passcode(user, code_purpose, why, settings=settings),
                        limit_name="profile-code", sent_message="We emailed you a verification code.",
                        back_to=url_for("profile.verify", purpose=purpose))
 

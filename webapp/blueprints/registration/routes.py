@@ -23,6 +23,14 @@ from webapp.providers import identity
 from webapp.providers.forms import SelectProviderForm
 from webapp.providers.search_view import provider_search_context
 
+def _settings() -> services.RegistrationSettings:
+    return services.RegistrationSettings.from_config(current_app.config)
+
+
+def _identity_settings() -> identity.IdentitySettings:
+    return identity.IdentitySettings.from_config(current_app.config)
+
+
 STEP_ENDPOINTS = {
     RegistrationStep.VERIFY: "registration.verify",
     RegistrationStep.TERMS: "registration.terms",
@@ -74,7 +82,7 @@ def _check_identity(form: IdentityForm, provider: Provider, *, applicant: str, o
                     audit_type: str, audit_id: int) -> identity.ProofCheck:
     """Check the typed proof (throttled) and keep the count and an audit row of a refusal."""
     check = identity.check_identity(provider, form.identity_proof(), applicant=applicant, on_behalf=on_behalf,
-                                    today=utcnow_naive().date())
+                                    today=utcnow_naive().date(), settings=_identity_settings())
     audit.record_request("identity.proved" if check.ok else "identity.not_matched", audit_type, audit_id)
     if not check.ok:
         db.session.commit()  # the refusal counts even though nothing else is saved
@@ -111,7 +119,7 @@ def start():
                 result = services.start_registration(
                     full_name=form.full_name.data, office_address=form.office_address.data,
                     mobile_phone=form.mobile_phone.data, email=form.email.data, position=form.position.data,
-                    lifetime_hours=current_app.config["REGISTRATION_TTL_HOURS"])
+                    lifetime_hours=current_app.config["REGISTRATION_TTL_HOURS"], settings=_settings())
             except PasscodeLocked as locked:
                 db.session.rollback()
                 problem = locked_message(locked.minutes)
@@ -129,7 +137,7 @@ def start():
 
 def _registration_step(state: dict, registration: Registration | None) -> PasscodeStep:
     subject = (services.registration_subject(registration) if registration is not None
-               else decoy_subject(state["email"]))  # an address that already has an account
+               else decoy_subject(state["email"], secret_key=current_app.config["SECRET_KEY"]))  # has an account
     return PasscodeStep(PasscodePurpose.REGISTER, subject, state["email"], action=url_for("registration.verify"),
                         resend_url=url_for("registration.resend"), button="Next", label="passcode")
 
@@ -163,9 +171,9 @@ def resend():
 
     def send():
         if registration is not None:
-            services.send_registration_passcode(registration)
+            services.send_registration_passcode(registration, settings=_settings())
         else:
-            services.send_existing_account_notice(state["email"])
+            services.send_existing_account_notice(state["email"], settings=_settings())
 
     return resend_step(_registration_step(state, registration), PasscodeForm(), send, limit_name="resend",
                        sent_message="We sent you a new passcode. It replaces the one before.",
@@ -175,7 +183,7 @@ def resend():
 @bp.route("/register/resume/<token>")
 def resume(token):
     try:
-        link = open_link(token, EmailLinkPurpose.RESUME_REGISTRATION)
+        link = open_link(token, EmailLinkPurpose.RESUME_REGISTRATION, secret_key=current_app.config["SECRET_KEY"])
     except LinkError as error:
         return render_page("registration/link_problem.html", reason=error.reason, status=404)
     registration = db.session.get(Registration, link.registration_id)
@@ -289,7 +297,7 @@ def review():
     at_once = services.access_at_once(on_behalf=registration.on_behalf,
                                       replace_administrator=registration.replace_administrator)
     if form.validate_on_submit():
-        submitted = services.submit_registration(registration)
+        submitted = services.submit_registration(registration, settings=_settings())
         access = submitted.access
         audit.record("registration.submitted", user_id=access.user_id, object_type="provider_access",
                      object_id=access.id, remote_addr=request.remote_addr)
@@ -367,7 +375,8 @@ def access_request(access_id):
     if access.status is AccessStatus.PENDING and form.validate_on_submit():
         approve = bool(form.approve.data)
         services.decide_access(access, approve=approve, decided_by=current_user, reason=form.reason.data,
-                               replace_administrator=approve and form.replace_administrator.data)
+                               replace_administrator=approve and form.replace_administrator.data,
+                               settings=_settings())
         audit.record_request("access.approved" if approve else "access.rejected", "provider_access", access.id)
         db.session.commit()
         delayed = not send_mail_now(access.user.email)
@@ -397,7 +406,7 @@ def _provider_check(provider: Provider, form: ProviderDecisionForm):
 @bp.route("/access-requests/decide/<token>", methods=["GET", "POST"])
 def decide_by_link(token):
     try:
-        link = open_link(token, EmailLinkPurpose.APPROVE_ACCESS)
+        link = open_link(token, EmailLinkPurpose.APPROVE_ACCESS, secret_key=current_app.config["SECRET_KEY"])
     except LinkError as error:
         return render_page("registration/link_problem.html", reason=error.reason, status=404)
     access = db.session.get(ProviderAccess, link.access_id)
@@ -412,17 +421,19 @@ def decide_by_link(token):
             who = f"link:{link.id}"
             if account is not None:
                 answers = {key: form[name].data for key, name in zip(question_keys, check_fields)}
-                check = identity.check_security_answers(account, answers, who=who)
+                check = identity.check_security_answers(account, answers, who=who, settings=_identity_settings())
             else:
                 check = identity.check_provider_side(access.provider, ssn_last4=form.ssn_last4.data or "",
-                                                     tax_id=form.tax_id.data or "", who=who)
+                                                     tax_id=form.tax_id.data or "", who=who,
+                                                     settings=_identity_settings())
             audit.record_request("identity.provider_confirmed" if check.ok else "identity.provider_not_matched",
                                  "provider_access", access.id)
             if not check.ok:
                 db.session.commit()
                 problem = check.text("what we have on file for you")
         if problem is None:
-            services.decide_access(access, approve=approve, decided_by=None, reason=form.reason.data)
+            services.decide_access(access, approve=approve, decided_by=None, reason=form.reason.data,
+                                   settings=_settings())
             services.use_link(link)
             audit.record_request("access.approved_by_link" if approve else "access.rejected_by_link",
                                  "provider_access", access.id)
@@ -535,7 +546,9 @@ def _send_additional_request(user: User, provider: Provider, state: dict, proof:
         return redirect_to(url_for("profile.my_collections"))
     access = services.request_access(user, provider, on_behalf=bool(state.get("on_behalf")),
                                      wants_administrator=bool(state.get("wants_administrator")),
-                                     replace_administrator=bool(state.get("replace")), identity_proof=proof)
+                                     replace_administrator=bool(state.get("replace")), identity_proof=proof,
+                                     approval_link_days=current_app.config["APPROVAL_LINK_DAYS"],
+                                     secret_key=current_app.config["SECRET_KEY"])
     audit.record_request("access.requested", "provider_access", access.id)
     db.session.commit()
     session.pop("additional_access", None)
@@ -564,7 +577,7 @@ def additional_questions():
     problem = None
     if form.validate_on_submit():
         answers = {questions[0].question: form.answer_1.data, questions[1].question: form.answer_2.data}
-        check = identity.check_security_answers(user, answers, who=f"user:{user.id}")
+        check = identity.check_security_answers(user, answers, who=f"user:{user.id}", settings=_identity_settings())
         audit.record_request("identity.questions_answered" if check.ok else "identity.questions_not_matched",
                              "user", user.id)
         if check.ok:
@@ -607,7 +620,7 @@ def _credentials_gone():
 @bp.route("/credentials/<token>")
 def credentials_link(token):
     try:
-        link = open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS)
+        link = open_link(token, EmailLinkPurpose.CREATE_CREDENTIALS, secret_key=current_app.config["SECRET_KEY"])
     except LinkError as error:
         return render_page("registration/link_problem.html", reason=error.reason, status=404)
     user = db.session.get(User, link.user_id)
@@ -615,7 +628,7 @@ def credentials_link(token):
         return render_page("registration/link_problem.html", reason="used", status=404)
     session["credentials"] = {"user_id": user.id, "link_id": link.id, "verified": False}
     try:
-        services.send_credentials_passcode(user)
+        services.send_credentials_passcode(user, settings=_settings())
     except PasscodeLocked:
         db.session.rollback()
     else:
@@ -652,7 +665,9 @@ def credentials_resend():
     user, link, state = _credentials_state()
     if user is None:
         return _credentials_gone()
-    return resend_step(_credentials_step(user), PasscodeForm(), lambda: services.send_credentials_passcode(user),
+    settings = _settings()
+    return resend_step(_credentials_step(user), PasscodeForm(),
+                       lambda: services.send_credentials_passcode(user, settings=settings),
                        limit_name="resend", sent_message="We sent you a new passcode. It replaces the one before.",
                        back_to=url_for("registration.credentials_verify"))
 

@@ -4,16 +4,16 @@ The caller (a view) commits, then calls webapp.mailer.deliver_pending().
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 from webapp.blueprints.account import sessions
 from webapp.blueprints.account.links import make_link_token, use_link
-from webapp.blueprints.account.passcodes import (decoy_subject, discard_passcodes, issue_passcode,
-                                                 send_user_passcode, user_subject)
+from webapp.blueprints.account.passcodes import (PasscodeSettings, decoy_subject, discard_passcodes,
+                                                 issue_passcode, send_user_passcode, user_subject)
 from webapp.blueprints.account.passwords import change_password
 from webapp.blueprints.account.questions import normalize_answer, security_questions_of, set_security_answers
 from webapp.blueprints.auth.services import create_user, normalize_email
@@ -29,6 +29,22 @@ from webapp.providers.access_requests import (active_administrator, request_acce
 from webapp.providers.services import grant_access
 
 TERMS_TEMPLATE = "registration/_terms_text.html"
+
+
+@dataclass(frozen=True)
+class RegistrationSettings:
+    """What the registration and approval mails need, built once by the caller (route, command)
+    from the app's config."""
+    passcodes: PasscodeSettings
+    secret_key: str  # signs the emailed links
+    credentials_link_hours: int
+    approval_link_days: int
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> RegistrationSettings:
+        return cls(passcodes=PasscodeSettings.from_config(config), secret_key=config["SECRET_KEY"],
+                   credentials_link_hours=config["CREDENTIALS_LINK_HOURS"],
+                   approval_link_days=config["APPROVAL_LINK_DAYS"])
 
 
 def registration_subject(registration: Registration) -> str:
@@ -57,7 +73,7 @@ def open_registration(email: str) -> Registration | None:
 
 
 def start_registration(*, full_name: str, office_address: str, mobile_phone: str, email: str,
-                       position: str, lifetime_hours: int) -> StartResult:
+                       position: str, lifetime_hours: int, settings: RegistrationSettings) -> StartResult:
     """Step 1. Mails a passcode (and a link to continue later) for a new registration.
 
     The same email cannot register twice: an existing account gets a "you already have an account"
@@ -67,7 +83,7 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
     email = normalize_email(email)
     purge_expired_registrations()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        send_existing_account_notice(email)
+        send_existing_account_notice(email, settings=settings)
         return StartResult(None)
     registration = open_registration(email)
     resumed = registration is not None
@@ -80,25 +96,27 @@ def start_registration(*, full_name: str, office_address: str, mobile_phone: str
             created_at=now, expires_at=now + timedelta(hours=lifetime_hours))
         db.session.add(registration)
         db.session.flush()
-    send_registration_passcode(registration)
+    send_registration_passcode(registration, settings=settings)
     return StartResult(registration, resumed=resumed)
 
 
-def send_existing_account_notice(email: str) -> None:
+def send_existing_account_notice(email: str, *, settings: RegistrationSettings) -> None:
     """For an address that already has an account: a mail saying so, and a never-mailed code keyed
     by a hash of the address, so wrong tries count and lock exactly like a real registration's."""
-    issue_passcode(PasscodePurpose.REGISTER, decoy_subject(email))
+    issue_passcode(PasscodePurpose.REGISTER, decoy_subject(email, secret_key=settings.passcodes.secret_key),
+                   settings=settings.passcodes)
     queue_mail(email, "ProviderDesk registration", render_mail("mail/existing_account.txt"))
 
 
-def send_registration_passcode(registration: Registration) -> None:
+def send_registration_passcode(registration: Registration, *, settings: RegistrationSettings) -> None:
     """Mail a new passcode (PasscodeLocked while locked). The mail also has a link to continue."""
-    code = issue_passcode(PasscodePurpose.REGISTER, registration_subject(registration))
+    code = issue_passcode(PasscodePurpose.REGISTER, registration_subject(registration), settings=settings.passcodes)
     remaining = registration.expires_at - utcnow_naive()
-    token = make_link_token(EmailLinkPurpose.RESUME_REGISTRATION, remaining, registration_id=registration.id)
+    token = make_link_token(EmailLinkPurpose.RESUME_REGISTRATION, remaining, secret_key=settings.secret_key,
+                            registration_id=registration.id)
     queue_mail(registration.email, "Your ProviderDesk passcode",
                render_mail("mail/registration_passcode.txt", code=code, token=token,
-                           minutes=current_app.config["PASSCODE_TTL_MINUTES"]))
+                           minutes=settings.passcodes.lifetime_minutes))
 
 
 def purge_expired_registrations() -> int:
@@ -179,7 +197,7 @@ class Submitted:
     credentials_link: EmailLink | None = None  # access at once: create the password right away
 
 
-def submit_registration(registration: Registration) -> Submitted:
+def submit_registration(registration: Registration, *, settings: RegistrationSettings) -> Submitted:
     """Create the pending user and either the access (the provider themselves, proved) with a
     link to create the credentials, or the access request and the mail to whoever approves it."""
     if registration.submitted_at is not None or registration.provider is None:
@@ -203,12 +221,13 @@ def submit_registration(registration: Registration) -> Submitted:
         if registration.wants_administrator:
             replace_provider_administrator(provider, user)
         link = _mail_credentials_link(user, "ProviderDesk: your access is ready", "mail/access_ready.txt",
-                                      provider_name=provider.name)
+                                      settings=settings, provider_name=provider.name)
     else:
         access = request_access(user, provider, on_behalf=registration.on_behalf,
                                 wants_administrator=registration.wants_administrator,
                                 replace_administrator=registration.replace_administrator,
-                                identity_proof=registration.identity_proof)
+                                identity_proof=registration.identity_proof,
+                                approval_link_days=settings.approval_link_days, secret_key=settings.secret_key)
     registration.user = user
     registration.submitted_at = utcnow_naive()
     registration.step = RegistrationStep.SUBMITTED
@@ -216,10 +235,12 @@ def submit_registration(registration: Registration) -> Submitted:
     return Submitted(access, link)
 
 
-def _mail_credentials_link(user: User, subject: str, template: str, **context) -> EmailLink:
+def _mail_credentials_link(user: User, subject: str, template: str, *, settings: RegistrationSettings,
+                           **context) -> EmailLink:
     """Mail a single-use link to create the password and security questions; return its record."""
-    hours = current_app.config["CREDENTIALS_LINK_HOURS"]
-    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=hours), user_id=user.id)
+    hours = settings.credentials_link_hours
+    token = make_link_token(EmailLinkPurpose.CREATE_CREDENTIALS, timedelta(hours=hours), secret_key=settings.secret_key,
+                            user_id=user.id)
     link = db.session.scalar(select(EmailLink).where(EmailLink.user_id == user.id,
                                                      EmailLink.purpose == EmailLinkPurpose.CREATE_CREDENTIALS,
                                                      EmailLink.used_at.is_(None)).order_by(EmailLink.id.desc()))
@@ -295,7 +316,8 @@ def request_for_admin(admin: User, access_id: int) -> ProviderAccess | None:
 
 
 def decide_access(access: ProviderAccess, *, approve: bool, decided_by: User | None,
-                  reason: str | None = None, replace_administrator: bool = False) -> None:
+                  reason: str | None = None, replace_administrator: bool = False,
+                  settings: RegistrationSettings) -> None:
     """Approve or reject a pending request and mail the applicant the decision."""
     if access.status is not AccessStatus.PENDING:
         raise ValueError("this request was already decided")
@@ -314,7 +336,7 @@ def decide_access(access: ProviderAccess, *, approve: bool, decided_by: User | N
         access.decided_at = utcnow_naive()
         access.decided_by = decided_by
         access.decision_reason = reason
-    _mail_decision(access, approve, reason)
+    _mail_decision(access, approve, reason, settings=settings)
 
 
 def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
@@ -329,14 +351,16 @@ def replace_provider_administrator(provider: Provider, new_admin: User) -> None:
             old.role = Role.STAFF
 
 
-def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None) -> None:
+def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None, *,
+                   settings: RegistrationSettings) -> None:
     user, provider = access.user, access.provider
     if not approved:
         queue_mail(user.email, "ProviderDesk: your access request was not approved",
                    render_mail("mail/access_rejected.txt", provider_name=provider.name, reason=reason))
     elif user.status is UserStatus.PENDING and user.password_hash is None:
         _mail_credentials_link(user, "ProviderDesk: your access was approved",
-                               "mail/access_approved_credentials.txt", provider_name=provider.name, reason=reason)
+                               "mail/access_approved_credentials.txt", settings=settings,
+                               provider_name=provider.name, reason=reason)
     else:
         queue_mail(user.email, "ProviderDesk: your access request was approved",
                    render_mail("mail/access_approved.txt", provider_name=provider.name, reason=reason))
@@ -345,8 +369,9 @@ def _mail_decision(access: ProviderAccess, approved: bool, reason: str | None) -
 # --- create credentials -------------------------------------------------------------------------
 
 def send_credentials_passcode(user: User, purpose: PasscodePurpose = PasscodePurpose.CREDENTIALS,
-                              why: str = "verify your identity and create your password") -> None:
-    send_user_passcode(user, purpose, why)
+                              why: str = "verify your identity and create your password", *,
+                              settings: RegistrationSettings) -> None:
+    send_user_passcode(user, purpose, why, settings=settings.passcodes)
 
 
 def set_initial_password(user: User, password: str, history: int) -> None:
