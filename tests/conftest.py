@@ -145,6 +145,7 @@ def demo_template(tmp_path_factory, databases, migrated_template) -> tuple[Path,
     app = create_app(make_config(root, url, SEARCH_LIVE_UPDATES=False))
     with app.app_context():
         seed_demo(DEMO_PASSWORD)
+        db.session.commit()
         get_service().reindex(procs=1)  # the index holds the demo; nothing is left pending
         db.session.remove()
         db.engine.dispose()
@@ -215,6 +216,7 @@ def demo(app):
     if not app.config.get("TEST_DEMO_COPIED"):
         with app.app_context():
             seed_demo(DEMO_PASSWORD)
+            db.session.commit()
     return app
 
 

@@ -17,5 +17,6 @@ def test_demo_has_referrals_in_every_status_and_seeding_again_adds_none(demo):
         closed = db.session.scalar(select(func.count(NetworkProvider.id)).where(NetworkProvider.panel_closed))
         assert directory >= 15 and closed >= 1
         seed_demo(DEMO_PASSWORD)
+        db.session.commit()
         assert db.session.scalar(select(func.count(Referral.id))) == referrals
         assert db.session.scalar(select(func.count(NetworkProvider.id))) == directory

@@ -71,6 +71,7 @@ def build_world(tmp_path, migrated_database) -> World:
     world = World(app)
     with app.app_context():
         seed_demo(DEMO_PASSWORD)
+        db.session.commit()
         case = new_case("staff@sunrise.example")  # a Claim case: Claims Inquiry queue
         assert case.queue.slug == "claims-inquiry"
         sunrise = db.session.scalar(select(Provider).where(Provider.npi == "1234567893"))

@@ -67,4 +67,4 @@ def seed_demo_service_targets() -> None:
         if (kind, category) not in known:
             db.session.add(ServiceTarget(item_kind=kind, category=category, first_response_hours=first,
                                          resolution_hours=resolution))
-    db.session.commit()
+    db.session.flush()

@@ -12,13 +12,14 @@ applies them again (applying a change loads the record's current state, so it is
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from webapp.search.locks import exclusive_file_lock
 
 CURSOR_FILE = "changes.json"
 GAP_SECONDS = 300
@@ -73,21 +74,9 @@ def write_cursor(directory: Path, cursor: Cursor) -> None:
 def catch_up_lock(root: Path, timeout: float = 0.0):
     """One catch-up at a time per index folder (workers of one machine share it). A caller that
     waits longer than `timeout` gets CatchUpBusy: the one running sees its changes too."""
-    root.mkdir(parents=True, exist_ok=True)
-    handle = open(root / ".catch-up.lock", "a+")
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise CatchUpBusy("another process is catching this index up") from None
-                time.sleep(0.02)
+    with exclusive_file_lock(root / ".catch-up.lock", timeout=timeout, poll_seconds=0.02,
+                             busy=CatchUpBusy("another process is catching this index up")):
         yield
-    finally:
-        handle.close()
 
 
 def now() -> float:

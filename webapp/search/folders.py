@@ -7,7 +7,6 @@ one-at-a-time across threads and processes (web workers, the CLI).
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import threading
@@ -18,6 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from webapp.search.errors import IndexBusy, IndexUnavailable
+from webapp.search.locks import exclusive_file_lock
 from webapp.search.schema import build_schema
 
 
@@ -79,21 +79,9 @@ class IndexFolders:
     @contextmanager
     def writer_lock(self, timeout: float = 0.0):
         """One index writer at a time across threads and processes; IndexBusy when taken."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".writer.lock", "a+")
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusy("another index writer is running") from None
-                    time.sleep(0.05)
+        with exclusive_file_lock(self.root / ".writer.lock", timeout=timeout, poll_seconds=0.05,
+                                 busy=IndexBusy("another index writer is running")):
             yield
-        finally:
-            handle.close()  # releases the lock
 
     def new_generation_dir(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)

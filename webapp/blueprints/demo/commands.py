@@ -3,6 +3,7 @@ from flask import current_app
 
 from webapp.blueprints.demo import bp
 from webapp.blueprints.demo.services import seed_demo
+from webapp.extensions import db
 
 
 @bp.cli.command("seed-demo")
@@ -12,6 +13,7 @@ def seed_demo_command():
         raise click.ClickException("seed-demo refuses to run in production (PROVIDERDESK_ENV=production).")
     password = current_app.config["DEMO_PASSWORD"]
     logins = seed_demo(password)
+    db.session.commit()
     click.echo("Demo data ready. Demo logins (password for all: %s):" % password)
     for login in logins:
         click.echo(f"  {login.email:<24} {login.role:<28} {login.works_for}")

@@ -80,7 +80,8 @@ def _ensure_user(email: str, first: str, last: str, role: Role, password: str, p
 
 
 def seed_demo(password: str) -> list[DemoLogin]:
-    """Create (or keep) the demo organizations, users and queues; return the demo logins."""
+    """Create (or keep) the demo organizations, users and queues; return the demo logins. The caller
+    commits."""
     queues = ensure_standard_queues()
     queues[UM_QUEUE[0]] = ensure_queue(*UM_QUEUE)
     queues[PROVIDER_SERVICES_QUEUE[0]] = ensure_queue(*PROVIDER_SERVICES_QUEUE)
@@ -113,12 +114,11 @@ def seed_demo(password: str) -> list[DemoLogin]:
         demo_pass(user, utcnow_naive(), days_ago=340 if person[0] == "staff@sunrise.example" else 40)
         if user.terms_version is None:  # accepted the terms in force when seeded
             user.terms_version, user.terms_accepted_at = current_app.config["TERMS_VERSION"], utcnow_naive()
-    db.session.commit()
     _seed_provider_services_request()
     seed_demo_cases(current_app.config["UPLOAD_DIR"])
     seed_demo_messages()  # members, claims, Message Center rules and saved replies
     seed_demo_referrals(utcnow_naive().date(), current_app.config.get("REFERRAL_VALID_DAYS", 180))
-    db.session.commit()
+    db.session.flush()
     seed_demo_helpdesk(password)  # service targets, help articles, a supervisor, threads, ratings
     if not any(login.email == SUPERVISOR_EMAIL for login in logins):
         logins.append(DemoLogin(email=SUPERVISOR_EMAIL, role="Supervisor", works_for="every queue"))
@@ -135,4 +135,3 @@ def _seed_provider_services_request() -> None:
         db.session.flush()
         request_access(applicant, lakeside, approval_link_days=current_app.config["APPROVAL_LINK_DAYS"],
                        secret_key=current_app.config["SECRET_KEY"])
-    db.session.commit()

@@ -29,7 +29,7 @@ def seed_demo_helpdesk(password: str) -> None:
                                  password=password, position="Helpdesk supervisor")
         for queue in db.session.scalars(select(Queue)):
             assign_agent(supervisor, queue)
-        db.session.commit()
+        db.session.flush()
     if not db.session.scalar(select(func.count(Rating.id))):
         _demo_ratings()
 
@@ -44,4 +44,3 @@ def _demo_ratings() -> None:
         db.session.add(Rating(item_kind="case", item_id=case.id, user_id=case.created_by_id,
                               queue_id=case.queue_id, agent_id=case.assigned_to_id, score=5 - index % 3,
                               created_at=case.finished_at + timedelta(hours=2)))
-    db.session.commit()

@@ -90,6 +90,11 @@ class InboxSource:
 _sources: dict[str, InboxSource] = {}
 
 
+def works_in_queue(user: User, queue_id: int | None) -> bool:
+    """May act on the queue's items: an agent holding it, or the admin (supervisors only read)."""
+    return user.is_admin or any(q.id == queue_id for q in user.queues)
+
+
 def register_inbox_source(source: InboxSource) -> None:
     _sources[source.kind] = source
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.cases.case_types import CASE_TYPES
-from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source
+from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source, works_in_queue
 from webapp.extensions import db
 from webapp.helpdesk import targets as service_targets
 from webapp.models import (Case, CaseComment, CaseStatus, ItemPresence, Message, MessageCategory,
@@ -34,12 +34,8 @@ def _state_of(status, table) -> str:
     return next(state for state, statuses in table.items() if status in statuses)
 
 
-def _works(agent: User, queue_id: int) -> bool:
-    return agent.is_admin or any(q.id == queue_id for q in agent.queues)
-
-
 def _assignee_ok(assignee: User | None, queue_id: int) -> bool:
-    return assignee is None or _works(assignee, queue_id)
+    return assignee is None or works_in_queue(assignee, queue_id)
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -111,7 +107,7 @@ def claim_case(agent_id: int, case_id: int) -> bool:
 
 def assign_case(agent: User, case_id: int, assignee: User | None) -> bool:
     case = db.session.get(Case, case_id)
-    if case is None or not _works(agent, case.queue_id) or not _assignee_ok(assignee, case.queue_id):
+    if case is None or not works_in_queue(agent, case.queue_id) or not _assignee_ok(assignee, case.queue_id):
         return False
     case.assigned_to = assignee
     if assignee is not None and case.status == CaseStatus.NEW:
@@ -121,11 +117,11 @@ def assign_case(agent: User, case_id: int, assignee: User | None) -> bool:
 
 def move_case(agent: User, case_id: int, queue: Queue) -> bool:
     case = db.session.get(Case, case_id)
-    if case is None or not _works(agent, case.queue_id):
+    if case is None or not works_in_queue(agent, case.queue_id):
         return False
     if queue.id != case.queue_id:
         case.queue = queue
-        if case.assigned_to is not None and not _works(case.assigned_to, queue.id):
+        if case.assigned_to is not None and not works_in_queue(case.assigned_to, queue.id):
             case.assigned_to = None
     return True
 
@@ -201,7 +197,7 @@ def claim_thread(agent_id: int, thread_id: int) -> bool:
 
 def assign_thread(agent: User, thread_id: int, assignee: User | None) -> bool:
     thread = db.session.get(MessageThread, thread_id)
-    if thread is None or not _works(agent, thread.queue_id) or not _assignee_ok(assignee, thread.queue_id):
+    if thread is None or not works_in_queue(agent, thread.queue_id) or not _assignee_ok(assignee, thread.queue_id):
         return False
     thread.assigned_to = assignee
     return True
@@ -209,11 +205,11 @@ def assign_thread(agent: User, thread_id: int, assignee: User | None) -> bool:
 
 def move_thread(agent: User, thread_id: int, queue: Queue) -> bool:
     thread = db.session.get(MessageThread, thread_id)
-    if thread is None or not _works(agent, thread.queue_id):
+    if thread is None or not works_in_queue(agent, thread.queue_id):
         return False
     if queue.id != thread.queue_id:
         thread.queue_id = queue.id
-        if thread.assigned_to is not None and not _works(thread.assigned_to, queue.id):
+        if thread.assigned_to is not None and not works_in_queue(thread.assigned_to, queue.id):
             thread.assigned_to = None
     return True
 

@@ -128,5 +128,4 @@ def seed_demo_articles() -> int:
         save_article(author, None, title=title, body=body.strip() + "\n", category=category,
                      audience=audience, review_on=date(2027, 6, 30))
         added += 1
-    db.session.commit()
     return added

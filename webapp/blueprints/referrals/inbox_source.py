@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source
+from webapp.blueprints.helpdesk.inbox import InboxItem, InboxSource, register_inbox_source, works_in_queue
 from webapp.extensions import db
 from webapp.models import ItemPresence, Queue, Referral, ReferralStatus, User
 
@@ -26,10 +26,6 @@ def decision_due(referral: Referral) -> datetime | None:
     if referral.submitted_at is None:
         return None
     return referral.submitted_at + (URGENT_DECISION if referral.priority == "urgent" else STANDARD_DECISION)
-
-
-def _works(user: User, queue_id: int | None) -> bool:
-    return user.is_admin or any(q.id == queue_id for q in user.queues)
 
 
 def _seen_by(agent: User):
@@ -76,9 +72,9 @@ def claim_referral(agent_id: int, referral_id: int) -> bool:
 
 def assign_referral(agent: User, referral_id: int, assignee: User | None) -> bool:
     referral = db.session.get(Referral, referral_id)
-    if referral is None or not _works(agent, referral.queue_id):
+    if referral is None or not works_in_queue(agent, referral.queue_id):
         return False
-    if assignee is not None and not _works(assignee, referral.queue_id):
+    if assignee is not None and not works_in_queue(assignee, referral.queue_id):
         return False
     referral.assigned_to = assignee
     return True
@@ -86,14 +82,15 @@ def assign_referral(agent: User, referral_id: int, assignee: User | None) -> boo
 
 def move_referral(agent: User, referral_id: int, queue: Queue) -> bool:
     referral = db.session.get(Referral, referral_id)
-    return referral is not None and _works(agent, referral.queue_id) and queue.id == referral.queue_id
+    return referral is not None and works_in_queue(agent, referral.queue_id) and queue.id == referral.queue_id
 
 
 def referral_unread_count(agent: User, queue_ids: list[int]) -> int:
-    return len(db.session.scalars(select(Referral.id).where(
+    seen = _seen_by(agent)
+    return db.session.scalar(select(func.count(Referral.id)).where(
         Referral.queue_id.in_(queue_ids), Referral.status == ReferralStatus.PENDING,
         or_(Referral.assigned_to_id.is_(None), Referral.assigned_to_id == agent.id),
-        or_(_seen_by(agent).is_(None), ~_seen_by(agent)))).all())
+        or_(seen.is_(None), ~seen))) or 0
 
 
 def register() -> None:
