@@ -1,7 +1,7 @@
 """Provider organizations and users' collections of them."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -47,13 +47,16 @@ def default_access(user: User) -> ProviderAccess | None:
         ProviderAccess.status == AccessStatus.ACTIVE))
 
 
+# Built once (webapp.statements): most provider pages run it.
+_ACTIVE_PROVIDERS = (select(Provider).join(ProviderAccess, ProviderAccess.provider_id == Provider.id)
+                     .where(ProviderAccess.user_id == bindparam("user_id"),
+                            ProviderAccess.status == AccessStatus.ACTIVE)
+                     .order_by(ProviderAccess.is_default.desc(), Provider.name))
+
+
 def active_providers(user: User) -> list[Provider]:
     """The providers this user may act for: the root of every provider-side access check."""
-    return list(db.session.scalars(
-        select(Provider).join(ProviderAccess, ProviderAccess.provider_id == Provider.id)
-        .where(ProviderAccess.user_id == user.id, ProviderAccess.status == AccessStatus.ACTIVE)
-        .order_by(ProviderAccess.is_default.desc(), Provider.name)
-    ))
+    return list(db.session.scalars(_ACTIVE_PROVIDERS, {"user_id": user.id}))
 
 
 def active_provider_ids(user: User) -> list[int]:

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
@@ -19,6 +19,9 @@ from webapp.models import User, UserSession, UserStatus
 
 # last_seen_at is written at most this often: one UPDATE a minute per session, not per request.
 TOUCH_SECONDS = 60
+# The row and its user in one statement, built once: this runs before every signed-in request.
+_SESSION_AND_USER = (select(UserSession, User).join(User, User.id == UserSession.user_id)
+                     .where(UserSession.id == bindparam("row_id")))
 
 
 def _row_id(secret: str) -> str:
@@ -48,9 +51,7 @@ def load(secret: str | None, *, idle_minutes: int, max_hours: int, now: datetime
     `touch=False` (a page polling by itself) does not count as activity for the idle timeout."""
     if not secret or not isinstance(secret, str) or len(secret) > 100:
         return Loaded(None)
-    # The row and its user in one statement: this runs before every signed-in request.
-    found = db.session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
-                               .where(UserSession.id == _row_id(secret))).first()
+    found = db.session.execute(_SESSION_AND_USER, {"row_id": _row_id(secret)}).first()
     if found is None:
         return Loaded(None)
     row, user = found

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
@@ -48,6 +48,7 @@ from webapp.models import (
 )
 from webapp.providers.services import active_providers
 from webapp.queues.services import queue_by_slug
+from webapp.statements import EVERYTHING, QUEUES, prepared, viewer_kind, viewer_params
 
 PER_PAGE = 25
 SEQUENCE_NAME = "case"
@@ -248,15 +249,22 @@ def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit
 
 # --- access -----------------------------------------------------------------------------------
 
-def _visible_scope(user: User):
-    """A WHERE clause for the cases `user` may see (None: every case)."""
-    if user.reads_all_queues:
+def _scope_visible_to(kind: str):
+    """A WHERE clause for the cases a viewer of `kind` may see (None: every case), with the
+    viewer's parameters unbound (webapp.statements.viewer_params)."""
+    if kind == EVERYTHING:
         return None
-    if user.is_support_agent:  # agents read the queues they hold, as in threads and search
-        return Case.queue_id.in_([queue.id for queue in user.queues])
+    if kind == QUEUES:  # agents read the queues they hold, as in threads and search
+        return Case.queue_id.in_(bindparam("viewer_queue_ids", expanding=True))
     return Case.provider_id.in_(
-        select(ProviderAccess.provider_id).where(ProviderAccess.user_id == user.id,
+        select(ProviderAccess.provider_id).where(ProviderAccess.user_id == bindparam("viewer_id"),
                                                  ProviderAccess.status == AccessStatus.ACTIVE))
+
+
+# Built once (webapp.statements): every case page asks it.
+_ACTIVE_ACCESS = select(ProviderAccess.id).where(
+    ProviderAccess.user_id == bindparam("user_id"), ProviderAccess.provider_id == bindparam("provider_id"),
+    ProviderAccess.status == AccessStatus.ACTIVE)
 
 
 def can_view(user: User, case: Case) -> bool:
@@ -266,9 +274,7 @@ def can_view(user: User, case: Case) -> bool:
         return True
     if user.is_support_agent:
         return any(queue.id == case.queue_id for queue in user.queues)
-    return db.session.scalar(select(ProviderAccess.id).where(
-        ProviderAccess.user_id == user.id, ProviderAccess.provider_id == case.provider_id,
-        ProviderAccess.status == AccessStatus.ACTIVE)) is not None
+    return db.session.scalar(_ACTIVE_ACCESS, {"user_id": user.id, "provider_id": case.provider_id}) is not None
 
 
 def can_view_case_id(user: User, case_id: int) -> bool:
@@ -286,12 +292,15 @@ def works_case(user: User, case: Case) -> bool:
     return False
 
 
+# Its provider, queue and people are on every case page: loaded in the same statement, built once.
+_CASE_BY_NUMBER = select(Case).where(Case.number == bindparam("number")).options(
+    joinedload(Case.provider), joinedload(Case.queue), joinedload(Case.assigned_to),
+    joinedload(Case.created_by))
+
+
 def case_for(user: User, number: str) -> Case | None:
     """The case by its number when `user` may see it; None (a 404) otherwise."""
-    # Its provider, queue and people are on every case page: loaded in the same statement.
-    case = db.session.scalar(select(Case).where(Case.number == (number or "").strip()).options(
-        joinedload(Case.provider), joinedload(Case.queue), joinedload(Case.assigned_to),
-        joinedload(Case.created_by)))
+    case = db.session.scalar(_CASE_BY_NUMBER, {"number": (number or "").strip()})
     if case is None or not can_view(user, case):
         return None
     return case
@@ -324,28 +333,42 @@ def search_cases(user: User, *, mine: bool = False, queue_id: int | None = None,
                  number: str | None = None, status: CaseStatus | None = None, sort: str = "date",
                  direction: str = "desc", page: int = 1, per_page: int = PER_PAGE) -> CasePage:
     """One page of the cases `user` may see, filtered and sorted on the server."""
-    query = select(Case)
-    scope = _visible_scope(user)
-    if scope is not None:
-        query = query.where(scope)
-    if mine:
-        query = query.where(Case.created_by_id == user.id)
-    if queue_id is not None:
-        query = query.where(Case.queue_id == queue_id)
-    if number is not None:
-        query = query.where(Case.number == number.strip())
-    if status is not None:
-        query = query.where(Case.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    kind = viewer_kind(user)
+    sort = sort if sort in SORTS else "date"
+    ascending = direction == "asc"
+    shape = (kind, mine, queue_id is not None, number is not None, status is not None)
+
+    def filtered():
+        query = select(Case)
+        scope = _scope_visible_to(kind)
+        if scope is not None:
+            query = query.where(scope)
+        if mine:
+            query = query.where(Case.created_by_id == bindparam("viewer_id"))
+        if queue_id is not None:
+            query = query.where(Case.queue_id == bindparam("queue_id"))
+        if number is not None:
+            query = query.where(Case.number == bindparam("number"))
+        if status is not None:
+            query = query.where(Case.status == bindparam("status", type_=Case.status.type))
+        return query
+
+    params = {**viewer_params(user), "queue_id": queue_id, "number": (number or "").strip(), "status": status}
+    count = prepared(("cases.search.count", *shape), lambda: select(func.count()).select_from(filtered().subquery()))
+    total = db.session.scalar(count, params) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    column = SORTS.get(sort, Case.created_at)
-    order = column.asc() if direction == "asc" else column.desc()
-    tiebreak = Case.id.asc() if direction == "asc" else Case.id.desc()
-    # The table shows each case's owner (agent or queue): loaded with the page, not per row.
-    items = list(db.session.scalars(
-        query.order_by(order, tiebreak).limit(per_page).offset((page - 1) * per_page)
-        .options(selectinload(Case.assigned_to), selectinload(Case.queue))))
+
+    def ordered_page():
+        column = SORTS[sort]
+        order = column.asc() if ascending else column.desc()
+        tiebreak = Case.id.asc() if ascending else Case.id.desc()
+        # The table shows each case's owner (agent or queue): loaded with the page, not per row.
+        return (filtered().order_by(order, tiebreak).limit(bindparam("limit")).offset(bindparam("offset"))
+                .options(selectinload(Case.assigned_to), selectinload(Case.queue)))
+
+    listing = prepared(("cases.search", *shape, sort, ascending), ordered_page)
+    items = list(db.session.scalars(listing, {**params, "limit": per_page, "offset": (page - 1) * per_page}))
     return CasePage(items=items, total=total, page=page, pages=pages, per_page=per_page)
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from webapp.blueprints.claims.services import denied_claim, user_tax_ids
-from webapp.blueprints.messages.services import unread_threads, visible_threads
+from webapp.blueprints.messages.services import threads_visible_to, unread_threads_visible_to
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import (AccessStatus, Case, CaseStatus, Claim, ClaimSubmission, MessageCategory,
                            MessageSubcategory, MessageThread, Provider, ProviderAccess, Referral, ReferralStatus,
                            SubmissionStatus, ThreadStatus, User)
+from webapp.statements import prepared, viewer_kind, viewer_params
 
 HOME_LIST = 5
 DENIED_DAYS = 30
@@ -37,17 +38,21 @@ class ProviderHome:
     today: date | None = None
 
 
-def _case_scope(user: User):
+def _case_scope():
+    """The viewer's (`viewer_id`) organizations' cases."""
     return Case.provider_id.in_(select(ProviderAccess.provider_id).where(
-        ProviderAccess.user_id == user.id, ProviderAccess.status == AccessStatus.ACTIVE))
+        ProviderAccess.user_id == bindparam("viewer_id"), ProviderAccess.status == AccessStatus.ACTIVE))
 
 
-def _section(query, order) -> HomeSection:
-    rows = list(db.session.scalars(query.order_by(*order).limit(HOME_LIST)))
+def _section(name: str, build, order, params: dict) -> HomeSection:
+    """The first HOME_LIST rows of `build()` (built once per `name`) in `order`, and their count."""
+    listing = prepared(("home", name), lambda: build().order_by(*order).limit(HOME_LIST))
+    rows = list(db.session.scalars(listing, params))
     # Fewer rows than the limit are the whole count: the counting query only for a full list.
     if len(rows) < HOME_LIST:
         return HomeSection(len(rows), rows)
-    return HomeSection(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0, rows)
+    count = prepared(("home.count", name), lambda: select(func.count()).select_from(build().subquery()))
+    return HomeSection(db.session.scalar(count, params) or 0, rows)
 
 
 def provider_home(user: User, today: date | None = None,
@@ -56,24 +61,28 @@ def provider_home(user: User, today: date | None = None,
     `providers`: the user's active providers when the caller has them already."""
     today = today or utcnow_naive().date()
     tax_ids = {p.tax_id for p in providers} if providers is not None else user_tax_ids(user)
-    waiting = select(Case).where(_case_scope(user), Case.status == CaseStatus.PENDING_PROVIDER,
-                                 Case.merged_into_id.is_(None))
-    unread = unread_threads(user)
-    grievances = (visible_threads(user).join(MessageSubcategory).join(MessageCategory)
-                  .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED))
+    kind = viewer_kind(user)
     denied_since = today - timedelta(days=DENIED_DAYS)
-    denied = select(Claim).where(Claim.tax_id.in_(tax_ids), denied_claim(),
-                                 Claim.paid_date >= denied_since)
+    params = {**viewer_params(user), "tax_ids": sorted(tax_ids), "denied_since": denied_since}
     return ProviderHome(
-        waiting_cases=_section(waiting, [Case.updated_at.desc(), Case.id.desc()]),
-        unread_threads=_section(unread, [MessageThread.last_activity_at.desc(), MessageThread.id.desc()]),
-        grievances=_section(grievances, [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id]),
-        denied_claims=_section(denied, [Claim.paid_date.desc(), Claim.id.desc()]),
-        claim_drafts=_section(select(ClaimSubmission).where(
-            ClaimSubmission.user_id == user.id,
+        waiting_cases=_section("waiting_cases", lambda: select(Case).where(
+            _case_scope(), Case.status == CaseStatus.PENDING_PROVIDER, Case.merged_into_id.is_(None)),
+            [Case.updated_at.desc(), Case.id.desc()], params),
+        unread_threads=_section(f"unread_threads.{kind}", lambda: unread_threads_visible_to(kind),
+                                [MessageThread.last_activity_at.desc(), MessageThread.id.desc()], params),
+        grievances=_section(f"grievances.{kind}", lambda: (
+            threads_visible_to(kind).join(MessageSubcategory).join(MessageCategory)
+            .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED)),
+            [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id], params),
+        denied_claims=_section("denied_claims", lambda: select(Claim).where(
+            Claim.tax_id.in_(bindparam("tax_ids", expanding=True)), denied_claim(),
+            Claim.paid_date >= bindparam("denied_since")),
+            [Claim.paid_date.desc(), Claim.id.desc()], params),
+        claim_drafts=_section("claim_drafts", lambda: select(ClaimSubmission).where(
+            ClaimSubmission.user_id == bindparam("viewer_id"),
             ClaimSubmission.status.in_([SubmissionStatus.DRAFT, SubmissionStatus.REJECTED])),
-            [ClaimSubmission.updated_at.desc(), ClaimSubmission.id.desc()]),
-        referral_drafts=_section(select(Referral).where(
-            Referral.created_by_id == user.id, Referral.status == ReferralStatus.DRAFT),
-            [Referral.updated_at.desc(), Referral.id.desc()]),
+            [ClaimSubmission.updated_at.desc(), ClaimSubmission.id.desc()], params),
+        referral_drafts=_section("referral_drafts", lambda: select(Referral).where(
+            Referral.created_by_id == bindparam("viewer_id"), Referral.status == ReferralStatus.DRAFT),
+            [Referral.updated_at.desc(), Referral.id.desc()], params),
         denied_since=denied_since, today=today)

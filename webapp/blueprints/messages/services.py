@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach, files_of
@@ -21,6 +21,7 @@ from webapp.models import (
     UserStatus,
 )
 from webapp.queues.services import ensure_queue, queue_by_slug, visible_queues
+from webapp.statements import ORGANIZATION, QUEUES, prepared, viewer_kind, viewer_params
 
 RULES_FILE = Path(__file__).resolve().parents[3] / "data" / "message_rules.json"
 REQUIREMENTS = {"claim", "member", "contact", "reference"}
@@ -296,27 +297,38 @@ def check_draft(draft: Draft) -> dict[str, str]:
 
 # --- access -----------------------------------------------------------------------------------
 
-def _org_provider_ids(user: User):
-    """Providers sharing a Tax ID with a provider active in the user's collection (the organization)."""
+def _org_provider_ids():
+    """Providers sharing a Tax ID with a provider active in the viewer's collection (the organization)."""
     tax_ids = (select(Provider.tax_id).join(ProviderAccess, ProviderAccess.provider_id == Provider.id)
-               .where(ProviderAccess.user_id == user.id, ProviderAccess.status == AccessStatus.ACTIVE))
+               .where(ProviderAccess.user_id == bindparam("viewer_id"),
+                      ProviderAccess.status == AccessStatus.ACTIVE))
     return select(Provider.id).where(Provider.tax_id.in_(tax_ids))
 
 
-def visible_threads(user: User):
+def threads_visible_to(kind: str):
+    """The threads a viewer of `kind` may see, with the viewer's parameters unbound
+    (webapp.statements.viewer_params), for statements built once."""
     query = select(MessageThread)
-    if user.reads_all_queues:
-        return query
-    if user.is_support_agent:
-        return query.where(MessageThread.queue_id.in_([q.id for q in user.queues]))
-    return query.where(MessageThread.provider_id.in_(_org_provider_ids(user)))
+    if kind == QUEUES:
+        return query.where(MessageThread.queue_id.in_(bindparam("viewer_queue_ids", expanding=True)))
+    if kind == ORGANIZATION:
+        return query.where(MessageThread.provider_id.in_(_org_provider_ids()))
+    return query
+
+
+def visible_threads(user: User):
+    """The threads `user` may see (a query to refine and run as it is)."""
+    return threads_visible_to(viewer_kind(user)).params(viewer_params(user))
 
 
 def visible_thread(user: User, thread_id: int) -> MessageThread | None:
     # Its provider and category are on every thread page: loaded in the same statement.
-    return db.session.scalar(visible_threads(user).where(MessageThread.id == thread_id).options(
+    kind = viewer_kind(user)
+    statement = prepared(("messages.visible_thread", kind), lambda: threads_visible_to(kind).where(
+        MessageThread.id == bindparam("thread_id")).options(
         joinedload(MessageThread.provider),
         joinedload(MessageThread.subcategory).joinedload(MessageSubcategory.category)))
+    return db.session.scalar(statement, {**viewer_params(user), "thread_id": thread_id})
 
 
 def can_view_message(user: User, message_id: int) -> bool:
@@ -415,7 +427,10 @@ def request_grievance(user: User, thread: MessageThread, reason: str, contact_na
 
 
 def linked_threads(user: User, thread: MessageThread) -> list[MessageThread]:
-    return list(db.session.scalars(visible_threads(user).where(MessageThread.linked_from_id == thread.id)))
+    kind = viewer_kind(user)
+    statement = prepared(("messages.linked_threads", kind), lambda: threads_visible_to(kind).where(
+        MessageThread.linked_from_id == bindparam("thread_id")))
+    return list(db.session.scalars(statement, {**viewer_params(user), "thread_id": thread.id}))
 
 
 # --- agents -----------------------------------------------------------------------------------
@@ -527,21 +542,24 @@ def mark_read(user: User, thread: MessageThread, at: datetime | None = None) -> 
         read.read_at = at or utcnow_naive()
 
 
-def _unread_condition(user: User):
-    read_at = (select(ThreadRead.read_at).where(ThreadRead.user_id == user.id,
+def unread_condition():
+    """A visible thread with news the viewer (`viewer_id`) has not read."""
+    read_at = (select(ThreadRead.read_at).where(ThreadRead.user_id == bindparam("viewer_id"),
                                                ThreadRead.thread_id == MessageThread.id)
                .correlate(MessageThread).scalar_subquery())
     return or_(read_at.is_(None), MessageThread.last_activity_at > read_at)
 
 
-def unread_threads(user: User):
-    """The threads `user` may see with news they have not read (a query to refine)."""
-    return visible_threads(user).where(_unread_condition(user))
+def unread_threads_visible_to(kind: str):
+    """The threads a viewer of `kind` may see with news they have not read (parameters unbound)."""
+    return threads_visible_to(kind).where(unread_condition())
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(
-        visible_threads(user).where(_unread_condition(user)).subquery())) or 0
+    kind = viewer_kind(user)
+    statement = prepared(("messages.unread_count", kind), lambda: select(func.count()).select_from(
+        unread_threads_visible_to(kind).subquery()))
+    return db.session.scalar(statement, viewer_params(user)) or 0
 
 
 @dataclass
@@ -554,18 +572,30 @@ class ThreadPage:
 
 def my_threads(user: User, *, category: str = "", status: str = "", unread_only: bool = False, page: int = 1,
                per_page: int = 20) -> ThreadPage:
-    query = visible_threads(user)
-    if unread_only:
-        query = query.where(_unread_condition(user))
-    if category:
-        query = query.join(MessageSubcategory).join(MessageCategory).where(MessageCategory.slug == category)
-    if status in {s.value for s in ThreadStatus}:
-        query = query.where(MessageThread.status == ThreadStatus(status))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    kind = viewer_kind(user)
+    status = status if status in {s.value for s in ThreadStatus} else ""
+    shape = (kind, unread_only, bool(category), bool(status))
+
+    def filtered():
+        query = threads_visible_to(kind)
+        if unread_only:
+            query = query.where(unread_condition())
+        if category:
+            query = (query.join(MessageSubcategory).join(MessageCategory)
+                     .where(MessageCategory.slug == bindparam("category")))
+        if status:
+            query = query.where(MessageThread.status == bindparam("status", type_=MessageThread.status.type))
+        return query
+
+    params = {**viewer_params(user), "category": category, "status": ThreadStatus(status) if status else None}
+    count = prepared(("messages.my_threads.count", *shape),
+                     lambda: select(func.count()).select_from(filtered().subquery()))
+    total = db.session.scalar(count, params) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    unread = _unread_condition(user).label("unread")
-    rows = db.session.execute(
-        query.add_columns(unread).order_by(MessageThread.last_activity_at.desc(), MessageThread.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    listing = prepared(("messages.my_threads", *shape), lambda: filtered().add_columns(
+        unread_condition().label("unread"))
+        .order_by(MessageThread.last_activity_at.desc(), MessageThread.id.desc())
+        .limit(bindparam("limit")).offset(bindparam("offset")))
+    rows = db.session.execute(listing, {**params, "limit": per_page, "offset": (page - 1) * per_page}).all()
     return ThreadPage(rows=[(row[0], bool(row[1])) for row in rows], page=page, pages=pages, total=total)
