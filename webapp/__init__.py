@@ -30,6 +30,7 @@ from webapp.htmx import is_passive_request, redirect_to, render_page
 from webapp.requestlog import register_request_log, use_json_logs
 from webapp.security import (BoundedIntegerConverter, install_form_guards, register_static_fingerprints,
                              same_origin_request, set_security_headers)
+from webapp.urls import remembered_url_for
 
 log = logging.getLogger("webapp")
 
@@ -234,6 +235,7 @@ def _forms_macro(app: Flask, name: str):
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.globals["url_for"] = remembered_url_for(app)
     # The form macros are globals, so a block rendered alone (an htmx fragment) has them too.
     for macro in ("error_summary", "field"):
         app.jinja_env.globals[macro] = _forms_macro(app, macro)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp.extensions import db
 from webapp.models import StoredFile
@@ -218,12 +218,15 @@ def attach(prepared: Iterable[PreparedFile], owner_kind: str, owner_id: int) -> 
     return rows
 
 
+# Built once (webapp.statements): every case and thread page lists its files.
+_FILES_OF = (select(StoredFile).where(StoredFile.owner_kind == bindparam("owner_kind"),
+                                      StoredFile.owner_id.in_(bindparam("owner_ids", expanding=True)))
+             .order_by(StoredFile.uploaded_at, StoredFile.id))
+
+
 def files_of(owner_kind: str, owner_ids: int | Iterable[int]) -> list[StoredFile]:
     ids = [owner_ids] if isinstance(owner_ids, int) else list(owner_ids)
-    return list(db.session.scalars(
-        select(StoredFile).where(StoredFile.owner_kind == owner_kind, StoredFile.owner_id.in_(ids))
-        .order_by(StoredFile.uploaded_at, StoredFile.id)
-    ))
+    return list(db.session.scalars(_FILES_OF, {"owner_kind": owner_kind, "owner_ids": ids}))
 
 
 def stored_path(upload_dir: str | os.PathLike, stored: StoredFile) -> Path:

@@ -388,13 +388,15 @@ def queue_counts(user: User, queues: list[Queue]) -> dict[int, int]:
 
 # --- comments ---------------------------------------------------------------------------------
 
+# Built once (webapp.statements): every case page lists them.
+_COMMENTS_FOR_AGENTS = (select(CaseComment).where(CaseComment.case_id == bindparam("case_id"))
+                        .order_by(CaseComment.created_at.desc(), CaseComment.id.desc()))
+_COMMENTS = _COMMENTS_FOR_AGENTS.where(CaseComment.internal.is_(False))
+
+
 def comments_for(user: User, case: Case) -> list[CaseComment]:
     """The case's comments, newest first; internal notes only for agents."""
-    query = select(CaseComment).where(CaseComment.case_id == case.id)
-    if not user.is_agent:
-        query = query.where(CaseComment.internal.is_(False))
-    return list(db.session.scalars(query.order_by(CaseComment.created_at.desc(),
-                                                  CaseComment.id.desc())))
+    return list(db.session.scalars(_COMMENTS_FOR_AGENTS if user.is_agent else _COMMENTS, {"case_id": case.id}))
 
 
 def provider_may_add(case: Case, *, reopen_days: int, now: datetime | None = None) -> bool:
@@ -496,9 +498,11 @@ def all_queues() -> list[Queue]:
     return list(db.session.scalars(select(Queue).order_by(Queue.name)))
 
 
+_FOLLOW_UPS = select(Case).where(Case.follow_up_of_id == bindparam("case_id")).order_by(Case.id)
+
+
 def follow_ups_of(case: Case) -> list[Case]:
-    return list(db.session.scalars(select(Case).where(Case.follow_up_of_id == case.id)
-                                   .order_by(Case.id)))
+    return list(db.session.scalars(_FOLLOW_UPS, {"case_id": case.id}))
 
 
 def field_rows(case: Case) -> list[tuple[str | None, list[tuple[str, str]]]]:
