@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from webapp.blueprints.attachments.services import PreparedFile, attach
 from webapp.blueprints.cases.case_types import (
@@ -364,8 +364,11 @@ def search_cases(user: User, *, mine: bool = False, queue_id: int | None = None,
         order = column.asc() if ascending else column.desc()
         tiebreak = Case.id.asc() if ascending else Case.id.desc()
         # The table shows each case's owner (agent or queue): loaded with the page, not per row.
+        # Not the description and the fields' JSON, which the table never shows (decoding 25 rows'
+        # JSON was ~5% of the page); reading them anyway raises instead of a query per row.
         return (filtered().order_by(order, tiebreak).limit(bindparam("limit")).offset(bindparam("offset"))
-                .options(selectinload(Case.assigned_to), selectinload(Case.queue)))
+                .options(selectinload(Case.assigned_to), selectinload(Case.queue),
+                         defer(Case.description, raiseload=True), defer(Case.details, raiseload=True)))
 
     listing = prepared(("cases.search", *shape, sort, ascending), ordered_page)
     items = list(db.session.scalars(listing, {**params, "limit": per_page, "offset": (page - 1) * per_page}))

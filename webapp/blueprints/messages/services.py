@@ -155,16 +155,25 @@ def requirements(sub: MessageSubcategory) -> list[str]:
     return [item for item in (sub.required_fields or "").split(",") if item]
 
 
+# Built once (webapp.statements): My Messages and every New Message step read the categories.
+_CATEGORIES = (select(MessageCategory).order_by(MessageCategory.position)
+               .options(selectinload(MessageCategory.subcategories)))
+_CATEGORY_BY_SLUG = select(MessageCategory).where(MessageCategory.slug == bindparam("slug"))
+_SUBCATEGORY_BY_SLUGS = (select(MessageSubcategory).join(MessageCategory)
+                         .where(MessageCategory.slug == bindparam("category_slug"),
+                                MessageSubcategory.slug == bindparam("sub_slug"),
+                                MessageSubcategory.active.is_(True)))
+
+
 def active_categories() -> list[MessageCategory]:
-    categories = db.session.scalars(select(MessageCategory).order_by(MessageCategory.position)
-                                    .options(selectinload(MessageCategory.subcategories))).all()
+    categories = db.session.scalars(_CATEGORIES).all()
     return [c for c in categories if any(s.active for s in c.subcategories)]
 
 
 def category_by_slug(slug: str | None) -> MessageCategory | None:
     if not slug:
         return None
-    category = db.session.scalar(select(MessageCategory).where(MessageCategory.slug == slug))
+    category = db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
     return category if category and any(s.active for s in category.subcategories) else None
 
 
@@ -175,10 +184,7 @@ def active_subcategories(category: MessageCategory | None) -> list[MessageSubcat
 def subcategory_by_slugs(category_slug: str | None, sub_slug: str | None) -> MessageSubcategory | None:
     if not category_slug or not sub_slug:
         return None
-    return db.session.scalar(
-        select(MessageSubcategory).join(MessageCategory)
-        .where(MessageCategory.slug == category_slug, MessageSubcategory.slug == sub_slug,
-               MessageSubcategory.active.is_(True)))
+    return db.session.scalar(_SUBCATEGORY_BY_SLUGS, {"category_slug": category_slug, "sub_slug": sub_slug})
 
 
 def fax_lines() -> list[FaxLine]:
