@@ -30,6 +30,7 @@ from webapp.htmx import is_passive_request, redirect_to, render_page
 from webapp.requestlog import register_request_log, use_json_logs
 from webapp.security import (BoundedIntegerConverter, install_form_guards, register_static_fingerprints,
                              same_origin_request, set_security_headers)
+from webapp.sqlite_writers import queue_writers
 from webapp.urls import remembered_url_for
 
 log = logging.getLogger("webapp")
@@ -106,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         _bind_integers_without_casts(db.engine)
+        queue_writers(db.engine)
     migrate.init_app(app, db, directory=str(_project_path("migrations")))
     csrf.init_app(app)
     mail.init_app(app)
