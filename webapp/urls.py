@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 
-MAX_REMEMBERED = 20_000  # distinct (endpoint, values) pairs; then forgotten all at once
+MAX_REMEMBERED = 4096  # distinct (endpoint, values) pairs (~1 MB); then forgotten all at once
 _PLAIN = (str, int, float, type(None))
 
 
