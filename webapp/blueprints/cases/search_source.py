@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from webapp.blueprints.attachments.services import files_of
 from webapp.blueprints.cases.case_types import case_type_of
@@ -18,10 +18,14 @@ CLAIM_KEYS = ("claim_number", "ect_number")
 TEXT_KEYS = ("patient_name", "action", "payer_id", "date_of_service", "billed_amount")
 
 
+# Built once (webapp.statements): the search results page loads its hits' documents with them.
+_CASES = select(Case).where(Case.id.in_(bindparam("ids", expanding=True))).options(joinedload(Case.queue))
+_COMMENTS = (select(CaseComment).where(CaseComment.case_id.in_(bindparam("case_ids", expanding=True)))
+             .order_by(CaseComment.id))
+
+
 def load_documents(ids):
-    cases = db.session.scalars(
-        select(Case).where(Case.id.in_(list(ids))).options(selectinload(Case.queue))
-    ).all()
+    cases = db.session.scalars(_CASES, {"ids": list(ids)}).all()
     comments = _comments_by_case([case.id for case in cases])
     file_names = _file_names_by_case([case.id for case in cases])
     for case in cases:
@@ -51,8 +55,7 @@ def load_documents(ids):
 
 def _comments_by_case(case_ids):
     grouped: dict[int, list[CaseComment]] = {}
-    for comment in db.session.scalars(select(CaseComment).where(CaseComment.case_id.in_(case_ids))
-                                      .order_by(CaseComment.id)):
+    for comment in db.session.scalars(_COMMENTS, {"case_ids": list(case_ids)}):
         grouped.setdefault(comment.case_id, []).append(comment)
     return grouped
 
