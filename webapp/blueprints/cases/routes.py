@@ -227,12 +227,13 @@ def view(number: str):
     live.touch(current_user, "case", case.id)
     commit_view()
     works = services.works_case(current_user, case)
+    rateable = can_rate(current_user, "case", case)
     comments = services.comments_for(current_user, case)
     return render_page(
         "cases/case.html", case=case, field_rows=services.field_rows(case),
         comments=comments, files=files_of("case", case.id), **_live_context(case, comments),
-        can_rate=can_rate(current_user, "case", case), rating_form=RatingForm(formdata=None),
-        merge_form=MergeForm(formdata=None),
+        can_rate=rateable, rating_form=RatingForm(formdata=None) if rateable else None,
+        merge_form=MergeForm(formdata=None) if works else None,  # both forms only where shown
         may_add=services.may_add_to(current_user, case, reopen_days=_reopen_days(), visible=True),
         works=works, status_choices=STATUS_CHOICES,
         queues=services.all_queues() if works else [], follow_ups=services.follow_ups_of(case),

@@ -184,13 +184,14 @@ def _thread_or_404(thread_id: int):
 def _render_thread(thread, status=200, newer=(), **forms):
     messages = services.visible_messages(current_user, thread)
     reopen_days = current_app.config["MESSAGE_REOPEN_DAYS"]
+    rateable = can_rate(current_user, "thread", thread)
     context = dict(thread=thread, messages=messages, files=services.files_by_message(messages),
                    limits=upload_limits(), linked=services.linked_threads(current_user, thread),
                    deadline_basis=services.deadline_basis(thread), overdue=services.is_overdue(thread),
                    can_reopen=services.can_reopen(thread, reopen_days), reopen_days=reopen_days,
                    can_escalate=services.can_escalate(thread), newer=newer,
-                   can_rate=can_rate(current_user, "thread", thread),
-                   rating_form=RatingForm(formdata=None), merge_form=MergeForm(formdata=None),
+                   can_rate=rateable, rating_form=RatingForm(formdata=None) if rateable else None,
+                   merge_form=MergeForm(formdata=None) if current_user.is_agent else None,  # only where shown
                    **live.page_context(current_user, "thread", thread, messages,
                                        poll_url_for=lambda last: url_for("helpdesk.live_thread",
                                                                          thread_id=thread.id, after=last),
