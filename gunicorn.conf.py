@@ -27,8 +27,8 @@ bind = [f"{os.environ.get('BIND_HOST', '0.0.0.0')}:{_int('PORT', 8000)}"]
 workers = _int("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1)))
 # A request here is mostly Python work (ORM, templates) holding the GIL, not waiting: in a
 # profile (bench/request_profile.py) the SQLite calls are a few percent of a page. More threads than that only queue on the GIL
-# (and on SQLite's write lock, whose busy wait sleeps in 1-100 ms steps), and each thread gets its
-# own malloc arena. 4 keeps a slow client from holding the worker (docs/PERFORMANCE.md has the runs).
+# (and on SQLite's single writer, see webapp/sqlite_writers.py), and each thread gets its own
+# malloc arena. 4 keeps a slow client from holding the worker (docs/PERFORMANCE.md has the runs).
 threads = _int("WEB_THREADS", 4)
 worker_class = "gthread"
 
