@@ -177,6 +177,7 @@ WORKER_TOTALS: list[dict] = []
 
 def _axe_totals() -> dict:
     return {"stories": len(AXE_WATCHES), "states": sum(w.states for _, w in AXE_WATCHES),
+            "repeated": sum(w.repeated for _, w in AXE_WATCHES),
             "paths": sorted(set().union(*(w.paths for _, w in AXE_WATCHES))) if AXE_WATCHES else [],
             "violations": sum(len(w.violations) for _, w in AXE_WATCHES)}
 
@@ -208,7 +209,9 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "accessibility (axe-core, WCAG 2.x A/AA)")
     terminalreporter.write_line(
         f"{sum(t['stories'] for t in totals)} stories, {sum(t['states'] for t in totals)} page states checked "
-        f"on {len(paths)} distinct paths, {sum(t['violations'] for t in totals)} violation(s)")
+        f"on {len(paths)} distinct paths ({sum(t.get('repeated', 0) for t in totals)} of them identical to "
+        f"one checked before in the same worker: its verdict reused), "
+        f"{sum(t['violations'] for t in totals)} violation(s)")
 
 
 @pytest.hookimpl(hookwrapper=True)

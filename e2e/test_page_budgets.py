@@ -7,9 +7,6 @@ To cover a new page, add a `PageType` to PAGES (a path, or a function of the dem
 a new htmx fragment, a `Fragment` to FRAGMENTS."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,7 +16,6 @@ from playwright.sync_api import Page, expect
 from e2e.accessibility import watch_accessibility
 from e2e.budgets import (BUDGET_ROWS, FIRST_VISIT_BUDGET, FRAGMENT_BUDGET, HTML_CSS_BUDGET, KB,
                          REPEAT_VISIT_BUDGET, BudgetRow, WireMeter, total)
-from e2e.conftest import ROOT
 from e2e.helpers import sign_in, sign_in_over_http
 
 STAFF, AGENT = "staff@sunrise.example", "agent@plan.example"
@@ -96,30 +92,35 @@ FRAGMENTS = [
     Fragment("Similar cases (Create Case)", STAFF, "/cases/new", _similar_cases),
 ]
 
-# The demo records the record pages show, read from the live server's database.
-DEMO_IDS = """
-import json
-from sqlalchemy import select
-from wsgi import app
-from webapp.extensions import db
-from webapp.models import Case, Claim, Provider, Queue
-with app.app_context():
-    sunrise = db.session.scalar(select(Provider).where(Provider.npi == "1234567893"))
-    claims_inquiry = db.session.scalar(select(Queue.id).where(Queue.slug == "claims-inquiry"))
-    claim = db.session.scalar(select(Claim).where(Claim.tax_id == sunrise.tax_id).order_by(Claim.id))
-    print(json.dumps({
-        "case": db.session.scalar(select(Case.number).where(Case.provider_id == sunrise.id).order_by(Case.id)),
-        "claim": claim.id, "claim_number": claim.claim_number, "member": claim.member_id,
-        "agent_case": db.session.scalar(select(Case.number).where(Case.queue_id == claims_inquiry).order_by(Case.id)),
-    }))
-"""
+def _demo_records(live_server) -> dict:
+    """The demo records the record pages show, read from the live server's database (in this
+    process, through the app's models: a `python -c` importing the app cost ~1.5 s of CPU)."""
+    from sqlalchemy import select
+
+    from config import load_settings
+    from webapp import create_app
+    from webapp.extensions import db
+    from webapp.models import Case, Claim, Provider, Queue
+
+    app = create_app({**load_settings(live_server.env), "SEARCH_LIVE_UPDATES": False})
+    with app.app_context():
+        sunrise = db.session.scalar(select(Provider).where(Provider.npi == "1234567893"))
+        claims_inquiry = db.session.scalar(select(Queue.id).where(Queue.slug == "claims-inquiry"))
+        claim = db.session.scalar(select(Claim).where(Claim.tax_id == sunrise.tax_id).order_by(Claim.id))
+        ids = {
+            "case": db.session.scalar(select(Case.number).where(Case.provider_id == sunrise.id).order_by(Case.id)),
+            "claim": claim.id, "claim_number": claim.claim_number, "member": claim.member_id,
+            "agent_case": db.session.scalar(select(Case.number).where(Case.queue_id == claims_inquiry)
+                                            .order_by(Case.id)),
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return ids
 
 
 @pytest.fixture(scope="module")
 def demo_ids(live_server, browser) -> dict:
-    done = subprocess.run([sys.executable, "-c", DEMO_IDS], cwd=ROOT, env=live_server.env,
-                          capture_output=True, text=True, check=True)
-    ids = json.loads(done.stdout)
+    ids = _demo_records(live_server)
     # The demo has no message thread: Sunrise's staff asks about its first claim (to Claims
     # Inquiry, so the agent's thread page is the same thread).
     context = browser.new_context(base_url=live_server.url)
