@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
+from sqlalchemy import insert
 
+from webapp.clock import utcnow_naive
 from webapp.extensions import db
 from webapp.models import AuditEvent
 
@@ -18,11 +20,20 @@ def record(action: str, *, user_id: int | None, object_type: str | None = None,
     return event
 
 
-def record_request(action: str, object_type: str | None = None, object_id: str | int | None = None):
-    """Audit from a view: the signed-in user and the client address of this request."""
+# One statement built once (webapp.statements), run in the caller's transaction: every case,
+# thread, claim and referral view writes a row, and the ORM's unit of work (an object to track
+# and flush) cost more than the insert itself.
+_INSERT = insert(AuditEvent)
+
+
+def record_request(action: str, object_type: str | None = None, object_id: str | int | None = None) -> None:
+    """Audit from a view: the signed-in user and the client address of this request (the caller
+    commits, or rolls back, with the rest of its transaction)."""
     user_id = current_user.id if current_user.is_authenticated else None
-    return record(action, user_id=user_id, object_type=object_type, object_id=object_id,
-                  remote_addr=request.remote_addr)
+    db.session.execute(_INSERT, [{"at": utcnow_naive(), "action": action, "user_id": user_id,
+                                  "object_type": object_type,
+                                  "object_id": None if object_id is None else str(object_id),
+                                  "remote_addr": request.remote_addr}])
 
 
 def commit_view() -> None:
