@@ -13,11 +13,14 @@ from webapp.models import AuditEvent
 def record(action: str, *, user_id: int | None, object_type: str | None = None,
            object_id: str | int | None = None, remote_addr: str | None = None) -> AuditEvent:
     """Add an audit row to the current transaction (the caller commits)."""
-    event = AuditEvent(action=action, user_id=user_id, object_type=object_type,
-                       object_id=None if object_id is None else str(object_id),
-                       remote_addr=remote_addr)
+    event = AuditEvent(**_row(action, user_id, object_type, object_id, remote_addr))
     db.session.add(event)
     return event
+
+
+def _row(action, user_id, object_type, object_id, remote_addr) -> dict:
+    return {"at": utcnow_naive(), "action": action, "user_id": user_id, "object_type": object_type,
+            "object_id": None if object_id is None else str(object_id), "remote_addr": remote_addr}
 
 
 # One statement built once (webapp.statements), run in the caller's transaction: every case,
@@ -30,10 +33,7 @@ def record_request(action: str, object_type: str | None = None, object_id: str |
     """Audit from a view: the signed-in user and the client address of this request (the caller
     commits, or rolls back, with the rest of its transaction)."""
     user_id = current_user.id if current_user.is_authenticated else None
-    db.session.execute(_INSERT, [{"at": utcnow_naive(), "action": action, "user_id": user_id,
-                                  "object_type": object_type,
-                                  "object_id": None if object_id is None else str(object_id),
-                                  "remote_addr": request.remote_addr}])
+    db.session.execute(_INSERT, [_row(action, user_id, object_type, object_id, request.remote_addr)])
 
 
 def commit_view() -> None:

@@ -249,7 +249,7 @@ def create_case(user: User, case_type: CaseType, clean: dict[str, str], *, limit
 
 # --- access -----------------------------------------------------------------------------------
 
-def _scope_visible_to(kind: str):
+def cases_visible_to(kind: str):
     """A WHERE clause for the cases a viewer of `kind` may see (None: every case), with the
     viewer's parameters unbound (webapp.statements.viewer_params)."""
     if kind == EVERYTHING:
@@ -340,7 +340,7 @@ def search_cases(user: User, *, mine: bool = False, queue_id: int | None = None,
 
     def filtered():
         query = select(Case)
-        scope = _scope_visible_to(kind)
+        scope = cases_visible_to(kind)
         if scope is not None:
             query = query.where(scope)
         if mine:

@@ -527,11 +527,21 @@ def user_tax_ids(user: User) -> set[str]:
     return {provider.tax_id for provider in active_providers(user)}
 
 
-def _visible_claims(user: User):
+def claims_visible_to(sees_all: bool):
+    """The claims a viewer may see: every claim for plan staff (`sees_all`), else the claims of
+    the viewer's Tax IDs, a parameter (`tax_ids`) for statements built once."""
     query = select(Claim)
-    if user.is_agent:
+    if sees_all:
         return query
-    return query.where(Claim.tax_id.in_(user_tax_ids(user)))
+    return query.where(Claim.tax_id.in_(bindparam("tax_ids", expanding=True)))
+
+
+def _tax_id_params(user: User) -> dict:
+    return {} if user.is_agent else {"tax_ids": sorted(user_tax_ids(user))}
+
+
+def _visible_claims(user: User):
+    return claims_visible_to(user.is_agent).params(_tax_id_params(user))
 
 
 def _visible_members(user: User):
@@ -665,9 +675,7 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
         bool(criteria.denied_only), bool(criteria.member_id))
 
     def build():
-        query = select(Claim)
-        if not sees_all:
-            query = query.where(Claim.tax_id.in_(bindparam("tax_ids", expanding=True)))
+        query = claims_visible_to(sees_all)
         if by_number:
             query = query.where(Claim.claim_number == bindparam("claim_number"))
         else:
@@ -691,9 +699,7 @@ def search_claims(user: User, criteria: ClaimSearch) -> list[Claim]:
 
     params = {"claim_number": criteria.claim_number.strip(), "date_from": criteria.date_from,
               "date_to": criteria.date_to, "status": ClaimStatus(criteria.status) if criteria.status else None,
-              "member_id": criteria.member_id.strip().upper()}
-    if not sees_all:
-        params["tax_ids"] = sorted(user_tax_ids(user))
+              "member_id": criteria.member_id.strip().upper(), **_tax_id_params(user)}
     return list(db.session.scalars(prepared(("claims.search", *shape), build), params))
 
 

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, func, select
 
-from webapp.blueprints.claims.services import denied_claim, user_tax_ids
+from webapp.blueprints.cases.services import cases_visible_to
+from webapp.blueprints.claims.services import claims_visible_to, denied_claim, user_tax_ids
 from webapp.blueprints.messages.services import threads_visible_to, unread_threads_visible_to
 from webapp.clock import utcnow_naive
 from webapp.extensions import db
-from webapp.models import (AccessStatus, Case, CaseStatus, Claim, ClaimSubmission, MessageCategory,
-                           MessageSubcategory, MessageThread, Provider, ProviderAccess, Referral, ReferralStatus,
+from webapp.models import (Case, CaseStatus, Claim, ClaimSubmission, MessageCategory,
+                           MessageSubcategory, MessageThread, Provider, Referral, ReferralStatus,
                            SubmissionStatus, ThreadStatus, User)
 from webapp.statements import prepared, viewer_kind, viewer_params
 
@@ -38,12 +39,6 @@ class ProviderHome:
     today: date | None = None
 
 
-def _case_scope():
-    """The viewer's (`viewer_id`) organizations' cases."""
-    return Case.provider_id.in_(select(ProviderAccess.provider_id).where(
-        ProviderAccess.user_id == bindparam("viewer_id"), ProviderAccess.status == AccessStatus.ACTIVE))
-
-
 def _section(name: str, build, order, params: dict) -> HomeSection:
     """The first HOME_LIST rows of `build()` (built once per `name`) in `order`, and their count."""
     listing = prepared(("home", name), lambda: build().order_by(*order).limit(HOME_LIST))
@@ -65,8 +60,8 @@ def provider_home(user: User, today: date | None = None,
     denied_since = today - timedelta(days=DENIED_DAYS)
     params = {**viewer_params(user), "tax_ids": sorted(tax_ids), "denied_since": denied_since}
     return ProviderHome(
-        waiting_cases=_section("waiting_cases", lambda: select(Case).where(
-            _case_scope(), Case.status == CaseStatus.PENDING_PROVIDER, Case.merged_into_id.is_(None)),
+        waiting_cases=_section(f"waiting_cases.{kind}", lambda: select(Case).where(
+            cases_visible_to(kind), Case.status == CaseStatus.PENDING_PROVIDER, Case.merged_into_id.is_(None)),
             [Case.updated_at.desc(), Case.id.desc()], params),
         unread_threads=_section(f"unread_threads.{kind}", lambda: unread_threads_visible_to(kind),
                                 [MessageThread.last_activity_at.desc(), MessageThread.id.desc()], params),
@@ -74,9 +69,8 @@ def provider_home(user: User, today: date | None = None,
             threads_visible_to(kind).join(MessageSubcategory).join(MessageCategory)
             .where(MessageCategory.slug == GRIEVANCE_CATEGORY, MessageThread.status != ThreadStatus.CLOSED)),
             [MessageThread.due_at.is_(None), MessageThread.due_at, MessageThread.id], params),
-        denied_claims=_section("denied_claims", lambda: select(Claim).where(
-            Claim.tax_id.in_(bindparam("tax_ids", expanding=True)), denied_claim(),
-            Claim.paid_date >= bindparam("denied_since")),
+        denied_claims=_section("denied_claims", lambda: claims_visible_to(False).where(
+            denied_claim(), Claim.paid_date >= bindparam("denied_since")),
             [Claim.paid_date.desc(), Claim.id.desc()], params),
         claim_drafts=_section("claim_drafts", lambda: select(ClaimSubmission).where(
             ClaimSubmission.user_id == bindparam("viewer_id"),
